@@ -1,1 +1,249 @@
-//! TODO: being written.
+//! Scheduling: for each requirement, how many visits were done in the current period, whether it
+//! is met, and what is due by when; surges; and the due list across many elders.
+//!
+//! Design decisions:
+//! - `today` is a parameter (CST date). The current period of a requirement is the calendar
+//!   period of its length containing `today`.
+//! - A visit counts for a requirement when its kind matches, the requirement's mode accepts the
+//!   visit's mode, and its date lies in the period and not after `today` (a visit dated in the
+//!   future — a wrong phone clock — must not hide a due visit).
+//! - `next_due_by`: when due, the end of the current period; when met, the end of the next
+//!   period. `overdue`: still due now and the previous period was missed too — the elder has
+//!   gone a whole period without the required visit.
+//! - A [`Surge`] adds its requirement while `today` lies in `start..=end`, for elders matching
+//!   its region prefix, tiers and categories. Its period is clipped to the surge's dates.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::classify::Classification;
+use crate::elder::Category;
+use crate::policy::{Kind, Requirement, VisitMode};
+use crate::region::code_in_subtree;
+
+/// A visit as scheduling sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitFact {
+    #[serde(with = "crate::date::strict_date")]
+    pub date: NaiveDate,
+    pub mode: VisitMode,
+    #[serde(default)]
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    Met,
+    Due,
+}
+
+/// A temporary extra requirement declared by a coordinator (extreme weather, festivals,
+/// disasters, family crises).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Surge {
+    pub id: String,
+    /// Region code or significant prefix of the area (`120101` = 和平区); empty = everywhere.
+    #[serde(default)]
+    pub region_prefix: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    /// Tier ids affected; empty = every tier.
+    #[serde(default)]
+    pub tiers: Vec<String>,
+    /// Categories affected (any of them); empty = every elder.
+    #[serde(default)]
+    pub categories: Vec<Category>,
+    pub requirement: Requirement,
+    pub reason: String,
+}
+
+impl Surge {
+    pub fn is_active(&self, today: NaiveDate) -> bool {
+        self.start <= today && today <= self.end
+    }
+
+    /// True when the surge applies to this classified elder (dates not considered).
+    pub fn targets(&self, classification: &Classification) -> bool {
+        let region_ok = self.region_prefix.is_empty()
+            || classification
+                .region_code
+                .as_deref()
+                .is_some_and(|code| code_in_subtree(code, &self.region_prefix));
+        let tier_ok = self.tiers.is_empty() || self.tiers.contains(&classification.tier);
+        let category_ok = self.categories.is_empty()
+            || self
+                .categories
+                .iter()
+                .any(|c| classification.categories.contains(c));
+        region_ok && tier_ok && category_ok
+    }
+}
+
+/// Where one requirement stands in the period containing `today`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequirementStatus {
+    pub requirement: Requirement,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub done: u32,
+    pub state: State,
+    pub previous_period_met: bool,
+    /// Extension: date by which the next qualifying visit is needed.
+    pub next_due_by: NaiveDate,
+    /// Extension: due now and the previous period was missed too.
+    pub overdue: bool,
+    /// Extension: id of the surge this requirement comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub surge: Option<String>,
+}
+
+fn counts(requirement: &Requirement, visit: &VisitFact) -> bool {
+    visit.kind == requirement.kind && requirement.mode.accepts(visit.mode)
+}
+
+fn done_between(
+    requirement: &Requirement,
+    visits: &[VisitFact],
+    start: NaiveDate,
+    end: NaiveDate,
+) -> u32 {
+    visits
+        .iter()
+        .filter(|v| start <= v.date && v.date <= end && counts(requirement, v))
+        .count() as u32
+}
+
+/// Status of every requirement (the tier's, then active surges') for the period containing
+/// `today`.
+pub fn schedule(
+    classification: &Classification,
+    visits: &[VisitFact],
+    surges: &[Surge],
+    today: NaiveDate,
+) -> Vec<RequirementStatus> {
+    let mut statuses: Vec<RequirementStatus> = classification
+        .requirements
+        .iter()
+        .map(|requirement| {
+            let period = requirement.per.period_containing(today);
+            let previous = period.previous();
+            let done = done_between(requirement, visits, period.start, today);
+            let previous_done = done_between(requirement, visits, previous.start, previous.end);
+            let state = if done >= requirement.count {
+                State::Met
+            } else {
+                State::Due
+            };
+            let previous_period_met = previous_done >= requirement.count;
+            RequirementStatus {
+                requirement: *requirement,
+                period_start: period.start,
+                period_end: period.end,
+                done,
+                state,
+                previous_period_met,
+                next_due_by: match state {
+                    State::Due => period.end,
+                    State::Met => period.next().end,
+                },
+                overdue: state == State::Due && !previous_period_met,
+                surge: None,
+            }
+        })
+        .collect();
+    for surge in surges {
+        if !surge.is_active(today) || !surge.targets(classification) {
+            continue;
+        }
+        let requirement = surge.requirement;
+        let period = requirement.per.period_containing(today);
+        let start = period.start.max(surge.start);
+        let end = period.end.min(surge.end);
+        let done = done_between(&requirement, visits, start, today);
+        let state = if done >= requirement.count {
+            State::Met
+        } else {
+            State::Due
+        };
+        let previous = period.previous();
+        let previous_period_met = if previous.end < surge.start {
+            true
+        } else {
+            done_between(
+                &requirement,
+                visits,
+                previous.start.max(surge.start),
+                previous.end,
+            ) >= requirement.count
+        };
+        statuses.push(RequirementStatus {
+            requirement,
+            period_start: start,
+            period_end: end,
+            done,
+            state,
+            previous_period_met,
+            next_due_by: match state {
+                State::Due => end,
+                State::Met => period.next().end.min(surge.end),
+            },
+            overdue: state == State::Due && !previous_period_met,
+            surge: Some(surge.id.clone()),
+        });
+    }
+    statuses
+}
+
+/// One elder's input to the due list.
+#[derive(Debug, Clone, Copy)]
+pub struct DueInput<'a> {
+    pub elder_id: &'a str,
+    pub classification: &'a Classification,
+    pub visits: &'a [VisitFact],
+}
+
+/// One due requirement of one elder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DueItem {
+    pub elder_id: String,
+    pub tier: String,
+    pub tier_rank: usize,
+    pub status: RequirementStatus,
+}
+
+/// Every due requirement of the given elders, most urgent first: overdue first, then tier rank
+/// (the profile's order), then the due date, then elder id.
+pub fn due_list(inputs: &[DueInput<'_>], surges: &[Surge], today: NaiveDate) -> Vec<DueItem> {
+    let mut items: Vec<DueItem> = inputs
+        .iter()
+        .flat_map(|input| {
+            schedule(input.classification, input.visits, surges, today)
+                .into_iter()
+                .filter(|s| s.state == State::Due)
+                .map(|status| DueItem {
+                    elder_id: input.elder_id.to_string(),
+                    tier: input.classification.tier.clone(),
+                    tier_rank: input.classification.tier_rank,
+                    status,
+                })
+        })
+        .collect();
+    items.sort_by(|a, b| {
+        (
+            !a.status.overdue,
+            a.tier_rank,
+            a.status.next_due_by,
+            &a.elder_id,
+            a.status.requirement,
+        )
+            .cmp(&(
+                !b.status.overdue,
+                b.tier_rank,
+                b.status.next_due_by,
+                &b.elder_id,
+                b.status.requirement,
+            ))
+    });
+    items
+}
