@@ -1,1 +1,231 @@
-//! TODO: being written.
+//! Finding elders by name with pinyin: `zs` finds 张三, so does `zhangsan`, `zhangs` or `san`.
+//!
+//! # Design
+//!
+//! A name is turned into a **search key**: one group per character, each group listing that
+//! character's readings in plain pinyin without tones (`ü` written `v`, with a `u` spelling
+//! added), groups separated by a space and readings by `|`. For 单田 the key is
+//! `shan|dan|chan tian`: the surname reading comes first (see below), the other readings stay
+//! so that whatever a visitor types is found. [`matches`] then accepts a query when it can be
+//! split into pieces that are non-empty prefixes of consecutive groups' readings, starting at
+//! any character: `zs`, `zhs`, `zhangsan` and `san` all find 张三.
+//!
+//! **Why a precomputed key, and why a cargo feature.** The reading table (from the well-kept
+//! [`pinyin`](https://docs.rs/pinyin) crate, all CJK characters with their heteronyms) costs
+//! about 200 KB of wasm before compression, half the phone app's 400 KB first-load budget. So:
+//!
+//! - [`search_key`] and [`initials`], which need the table, exist only with the `pinyin`
+//!   feature (on by default: the worker, the CLI and native tests have it).
+//! - The server computes the key when it stores or changes an elder and sends it along with
+//!   the name; the phone calls only [`matches`] (and [`initials_from_key`]), which never touch
+//!   the table, so even with the feature on the linker leaves the table out of the app's wasm.
+//!   The app may also depend on this crate with `default-features = false`.
+//!
+//! **Polyphonic surnames.** The table's first reading is the most common one in running text,
+//! which is wrong for many surnames: 单 is *Shàn*, 曾 *Zēng*, 解 *Xiè*, 仇 *Qiú*, 区 *Ōu*…
+//! [`SURNAME_READINGS`] puts the surname reading first for the first character (and fixes
+//! compound surnames such as 尉迟 *Yùchí*, 万俟 *Mòqí*, 长孙 *Zhǎngsūn*). The other readings
+//! are kept as alternatives, so matching never gets stricter than the plain table.
+
+/// Surnames whose reading as a surname differs from the character's most common reading.
+/// Compound surnames come first so that they win over their first character.
+pub const SURNAME_READINGS: &[(&str, &[&str])] = &[
+    ("尉迟", &["yu", "chi"]),
+    ("万俟", &["mo", "qi"]),
+    ("长孙", &["zhang", "sun"]),
+    ("单于", &["chan", "yu"]),
+    ("澹台", &["tan", "tai"]),
+    ("令狐", &["ling", "hu"]),
+    ("单", &["shan"]),
+    ("曾", &["zeng"]),
+    ("解", &["xie"]),
+    ("仇", &["qiu"]),
+    ("区", &["ou"]),
+    ("查", &["zha"]),
+    ("朴", &["piao"]),
+    ("盖", &["ge"]),
+    ("乐", &["yue"]),
+    ("缪", &["miao"]),
+    ("翟", &["zhai"]),
+    ("种", &["chong"]),
+    ("覃", &["qin"]),
+    ("召", &["shao"]),
+    ("员", &["yun"]),
+    ("宿", &["su"]),
+    ("折", &["she"]),
+    ("阚", &["kan"]),
+    ("牟", &["mou"]),
+    ("隗", &["wei"]),
+    ("柏", &["bai"]),
+    ("薄", &["bo"]),
+    ("贲", &["ben"]),
+    ("重", &["chong"]),
+    ("尉", &["wei"]),
+    ("秘", &["bi"]),
+    ("繁", &["po"]),
+    ("句", &["gou"]),
+    ("祭", &["zhai"]),
+    ("能", &["nai"]),
+    ("长", &["chang"]),
+    ("都", &["du"]),
+    ("沈", &["shen"]),
+    ("石", &["shi"]),
+    ("任", &["ren"]),
+    ("华", &["hua"]),
+    ("纪", &["ji"]),
+    ("藏", &["zang"]),
+    ("费", &["fei"]),
+    ("黑", &["he"]),
+    ("曲", &["qu"]),
+    ("相", &["xiang"]),
+    ("燕", &["yan"]),
+    ("葛", &["ge"]),
+    ("应", &["ying"]),
+    ("车", &["che"]),
+    ("郇", &["huan"]),
+    ("冼", &["xian"]),
+    ("洗", &["xian"]),
+    ("臧", &["zang"]),
+    ("莘", &["shen"]),
+    ("过", &["guo"]),
+    ("尕", &["ga"]),
+];
+
+/// The search key of `name` (see the module docs): `张三` → `zhang san`,
+/// `单田` → `shan|dan|chan tian`. Characters without pinyin are dropped, except runs of ASCII
+/// letters and digits, which become one lower-case group each.
+#[cfg(feature = "pinyin")]
+pub fn search_key(name: &str) -> String {
+    use pinyin::ToPinyinMulti;
+
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    let name = name.trim();
+    let mut rest = name;
+    // The surname is the start of the name; compound surnames take precedence.
+    if let Some((surname, readings)) = SURNAME_READINGS.iter().find(|(s, _)| rest.starts_with(s)) {
+        for (character, reading) in surname.chars().zip(readings.iter()) {
+            let mut group = vec![(*reading).to_string()];
+            if let Some(multi) = character.to_pinyin_multi() {
+                for alternative in multi {
+                    push_reading(&mut group, alternative.plain());
+                }
+            }
+            groups.push(group);
+        }
+        rest = &rest[surname.len()..];
+    }
+    let mut ascii_run = String::new();
+    for character in rest.chars() {
+        if character.is_ascii_alphanumeric() {
+            ascii_run.push(character.to_ascii_lowercase());
+            continue;
+        }
+        if !ascii_run.is_empty() {
+            groups.push(vec![std::mem::take(&mut ascii_run)]);
+        }
+        if let Some(multi) = character.to_pinyin_multi() {
+            let mut group = Vec::new();
+            for reading in multi {
+                push_reading(&mut group, reading.plain());
+            }
+            groups.push(group);
+        }
+    }
+    if !ascii_run.is_empty() {
+        groups.push(vec![ascii_run]);
+    }
+    groups
+        .iter()
+        .map(|group| group.join("|"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(feature = "pinyin")]
+fn push_reading(group: &mut Vec<String>, plain: &str) {
+    let mut spellings = vec![plain.replace('ü', "v")];
+    if plain.contains('ü') {
+        spellings.push(plain.replace('ü', "u"));
+    }
+    for spelling in spellings {
+        if !group.contains(&spelling) {
+            group.push(spelling);
+        }
+    }
+}
+
+/// The pinyin initials of `name`, one letter per character, surname read as a surname:
+/// `张三` → `zs`, `单田芳` → `stf`, `曾国藩` → `zgf`.
+#[cfg(feature = "pinyin")]
+pub fn initials(name: &str) -> String {
+    initials_from_key(&search_key(name))
+}
+
+/// The initials of a precomputed [`search_key`]: the first letter of each group's first
+/// reading. Needs no table, so the phone app can show or index initials too.
+pub fn initials_from_key(key: &str) -> String {
+    key.split(' ')
+        .filter_map(|group| group.chars().next())
+        .collect()
+}
+
+/// Whether `query` finds the elder called `name` whose precomputed [`search_key`] is `key`.
+///
+/// - An empty (or blank) query finds everyone.
+/// - A query with any non-ASCII character is matched as a substring of the name (`张` finds
+///   张三, `三` too).
+/// - Otherwise (case and spaces ignored) the query must split into non-empty prefixes of the
+///   readings of consecutive characters, starting at any character: `zs`, `zhangs`,
+///   `zhangsan`, `zsan` and `san` find 张三; `zz` does not. An empty `key` (not computed)
+///   finds nothing by pinyin.
+pub fn matches(query: &str, name: &str, key: &str) -> bool {
+    let query: String = query.chars().filter(|c| !c.is_whitespace()).collect();
+    if query.is_empty() {
+        return true;
+    }
+    if !query.is_ascii() {
+        return name.contains(&query);
+    }
+    let query = query.to_ascii_lowercase();
+    let query = query.as_bytes();
+    let groups: Vec<Vec<&[u8]>> = key
+        .split(' ')
+        .filter(|group| !group.is_empty())
+        .map(|group| group.split('|').map(str::as_bytes).collect())
+        .collect();
+    (0..groups.len()).any(|start| matches_from(query, &groups[start..]))
+}
+
+/// Whether all of `query` is consumed by non-empty reading prefixes of `groups[0]`,
+/// `groups[1]`, … in order. Dynamic programming over query positions: `reachable[i]` says the
+/// first `i` bytes were consumed after some number of groups.
+fn matches_from(query: &[u8], groups: &[Vec<&[u8]>]) -> bool {
+    let mut reachable = vec![false; query.len() + 1];
+    reachable[0] = true;
+    for group in groups {
+        let mut next = vec![false; query.len() + 1];
+        for position in 0..query.len() {
+            if !reachable[position] {
+                continue;
+            }
+            for reading in group {
+                let common = reading
+                    .iter()
+                    .zip(&query[position..])
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                for length in 1..=common {
+                    next[position + length] = true;
+                }
+            }
+        }
+        if next[query.len()] {
+            return true;
+        }
+        if !next.iter().any(|&r| r) {
+            return false;
+        }
+        reachable = next;
+    }
+    false
+}

@@ -1,0 +1,164 @@
+//! Name search by pinyin: table tests through one `check` helper each.
+#![cfg(feature = "pinyin")]
+
+use expect_test::{expect, Expect};
+use tanfang_domain::pinyin::{initials, initials_from_key, matches, search_key};
+
+/// One line per name: the name, its initials and its search key.
+fn check_keys(names: &[&str], expected: Expect) {
+    let actual: String = names
+        .iter()
+        .map(|name| format!("{name}: {} [{}]\n", initials(name), search_key(name)))
+        .collect();
+    expected.assert_eq(&actual);
+}
+
+/// One line per query: which of the names it finds.
+fn check_search(names: &[&str], queries: &[&str], expected: Expect) {
+    let keys: Vec<String> = names.iter().map(|name| search_key(name)).collect();
+    let actual: String = queries
+        .iter()
+        .map(|query| {
+            let found: Vec<&str> = names
+                .iter()
+                .zip(&keys)
+                .filter(|(name, key)| matches(query, name, key))
+                .map(|(name, _)| *name)
+                .collect();
+            format!("{query:?} → {}\n", found.join(" "))
+        })
+        .collect();
+    expected.assert_eq(&actual);
+}
+
+#[test]
+fn keys_and_initials() {
+    check_keys(
+        &[
+            "张三",
+            "李四",
+            "王秀英",
+            "单田芳",
+            "曾国藩",
+            "解晓东",
+            "仇英",
+            "区小梅",
+            "吕乐",
+            "尉迟恭",
+            "万俟卨",
+            "长孙无忌",
+            "阿依古丽·买买提",
+            "Anna李",
+        ],
+        expect![[r#"
+            张三: zs [zhang san]
+            李四: ls [li si]
+            王秀英: wxy [wang|yu xiu ying|yang]
+            单田芳: stf [shan|dan|chan tian fang]
+            曾国藩: zgf [zeng|ceng guo fan]
+            解晓东: xxd [xie|jie xiao dong]
+            仇英: qy [qiu|chou|ju ying|yang]
+            区小梅: oxm [ou|qu xiao mei]
+            吕乐: ll [lv|lu le|yue]
+            尉迟恭: ycg [yu|wei|yun chi gong]
+            万俟卨: mqx [mo|wan qi|si xie]
+            长孙无忌: zswj [zhang|chang sun wu|mo ji]
+            阿依古丽·买买提: ayglmmt [a|e yi gu|ku li mai mai ti|di|chi|shi]
+            Anna李: al [anna li]
+        "#]],
+    );
+}
+
+#[test]
+fn initials_need_no_table() {
+    assert_eq!(initials_from_key("shan|dan|chan tian fang"), "stf");
+    assert_eq!(initials_from_key(""), "");
+}
+
+#[test]
+fn search() {
+    check_search(
+        &[
+            "张三",
+            "张山",
+            "赵四",
+            "单田芳",
+            "曾国藩",
+            "吕乐",
+            "王秀英",
+            "钟书",
+        ],
+        &[
+            "",
+            "zs",
+            "ZS",
+            "z s",
+            "zhangsan",
+            "zhangs",
+            "zhs",
+            "zsan",
+            "san",
+            "zz",
+            "s",
+            "stf",
+            "dtf",
+            "shantian",
+            "zgf",
+            "cgf",
+            "lvl",
+            "lul",
+            "lyue",
+            "wxy",
+            "wangxiuying",
+            "xiuy",
+            "张",
+            "三",
+            "芳",
+            "x",
+            "wxyz",
+            "1",
+        ],
+        expect![[r#"
+            "" → 张三 张山 赵四 单田芳 曾国藩 吕乐 王秀英 钟书
+            "zs" → 张三 张山 赵四 钟书
+            "ZS" → 张三 张山 赵四 钟书
+            "z s" → 张三 张山 赵四 钟书
+            "zhangsan" → 张三
+            "zhangs" → 张三 张山
+            "zhs" → 张三 张山 赵四 钟书
+            "zsan" → 张三
+            "san" → 张三
+            "zz" → 
+            "s" → 张三 张山 赵四 单田芳 钟书
+            "stf" → 单田芳
+            "dtf" → 单田芳
+            "shantian" → 单田芳
+            "zgf" → 曾国藩
+            "cgf" → 曾国藩
+            "lvl" → 吕乐
+            "lul" → 吕乐
+            "lyue" → 吕乐
+            "wxy" → 王秀英
+            "wangxiuying" → 王秀英
+            "xiuy" → 王秀英
+            "张" → 张三 张山
+            "三" → 张三
+            "芳" → 单田芳
+            "x" → 王秀英
+            "wxyz" → 
+            "1" → 
+        "#]],
+    );
+}
+
+proptest::proptest! {
+    /// Every name is found by its own initials and by its own key's first readings joined.
+    #[test]
+    fn a_name_is_found_by_its_initials(name in "[\u{4e00}-\u{9fa5}]{1,4}") {
+        let key = search_key(&name);
+        let first_readings: String = key.split(' ').map(|g| g.split('|').next().unwrap()).collect();
+        proptest::prop_assert!(matches(&initials(&name), &name, &key));
+        proptest::prop_assert!(matches(&first_readings, &name, &key));
+        proptest::prop_assert!(matches(&name, &name, &key));
+    }
+}
