@@ -1,1 +1,446 @@
-fn main() {}
+//! `tanfang`: the command line over the domain crate (contract: shared/spec/cli-contract.md).
+//!
+//! Every command reads JSON Lines (stdin, or `--input FILE`) and writes JSON Lines to stdout.
+//! A bad line yields an error object at its position and the batch goes on. Exit status: 0 all
+//! lines fine, 1 some line failed, 2 usage error (message on stderr; clap's own errors exit 2).
+//! Blank lines are skipped without output.
+
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+use serde_json::Value;
+use tanfang_domain::classify::{classify, Classification, ClassifyError, ErrorCode};
+use tanfang_domain::date::{parse_date, Month, NaiveDate};
+use tanfang_domain::elder::{ElderFacts, ElderFile, FieldError};
+use tanfang_domain::policy::{PolicyId, PolicyProfile, Requirement};
+use tanfang_domain::rate::{elder_month_status, MonthlyTally};
+use tanfang_domain::region::code_in_subtree;
+use tanfang_domain::schedule::{schedule, RequirementStatus, VisitFact};
+
+#[derive(Parser)]
+#[command(
+    name = "tanfang",
+    version,
+    about = "探访关爱 Tanfang: classify, schedule, report and validate special-needs elders (JSON Lines)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Tier and requirements of each elder on a date.
+    Classify {
+        #[arg(long, value_parser = parse_policy)]
+        policy: PolicyId,
+        #[arg(long, value_parser = parse_day)]
+        date: NaiveDate,
+        /// Read this file instead of stdin.
+        #[arg(long)]
+        input: Option<PathBuf>,
+    },
+    /// Classification plus the status of each requirement in the period containing `today`.
+    Schedule {
+        #[arg(long, value_parser = parse_policy)]
+        policy: PolicyId,
+        #[arg(long, value_parser = parse_day)]
+        today: NaiveDate,
+        #[arg(long)]
+        input: Option<PathBuf>,
+    },
+    /// Monthly visit rate (月探访率) over all input lines.
+    Report {
+        #[arg(long, value_parser = parse_policy)]
+        policy: PolicyId,
+        #[arg(long, value_parser = parse_month)]
+        month: Month,
+        /// Only elders whose `region_code` lies in this subtree (code or prefix).
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long)]
+        input: Option<PathBuf>,
+    },
+    /// Check a roster before import: every bad field of every line. Lines with a `name` are
+    /// full files (一人一档), others are elder facts.
+    Validate {
+        /// The date the roster is checked on (default: today in China Standard Time).
+        #[arg(long, value_parser = parse_day)]
+        today: Option<NaiveDate>,
+        #[arg(long)]
+        input: Option<PathBuf>,
+    },
+}
+
+fn parse_policy(text: &str) -> Result<PolicyId, String> {
+    text.parse()
+}
+
+fn parse_day(text: &str) -> Result<NaiveDate, String> {
+    parse_date(text).map_err(|e| e.to_string())
+}
+
+fn parse_month(text: &str) -> Result<Month, String> {
+    text.parse::<Month>().map_err(|e| e.to_string())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(message) => {
+            eprintln!("tanfang: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs a command; `Ok(all_lines_ok)`, or `Err` for a usage error.
+fn run(cli: Cli) -> Result<bool, String> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let result = match cli.command {
+        Command::Classify {
+            policy,
+            date,
+            input,
+        } => {
+            let profile = PolicyProfile::builtin(policy);
+            for_each_line(input, &mut out, |value| {
+                let facts = ElderFacts::from_json(value)?;
+                let classification = classify(&facts, &profile, date)?;
+                Ok(to_json(&ClassifyLine::new(&facts.id, &classification)))
+            })
+            .map(|errors| errors == 0)
+        }
+        Command::Schedule {
+            policy,
+            today,
+            input,
+        } => {
+            let profile = PolicyProfile::builtin(policy);
+            for_each_line(input, &mut out, |value| {
+                let (facts, visits) = read_elder_with_visits(value)?;
+                let classification = classify(&facts, &profile, today)?;
+                let status = schedule(&classification, &visits, &[], today);
+                Ok(to_json(&ScheduleLine {
+                    line: ClassifyLine::new(&facts.id, &classification),
+                    status,
+                }))
+            })
+            .map(|errors| errors == 0)
+        }
+        Command::Report {
+            policy,
+            month,
+            region,
+            input,
+        } => {
+            let profile = PolicyProfile::builtin(policy);
+            let mut tally = MonthlyTally::default();
+            // Error lines are not written: they are counted in the report's `errors`.
+            let mut sink = io::sink();
+            let errors = for_each_line(input, &mut sink, |value| {
+                let (facts, visits) = read_elder_with_visits(value)?;
+                if let Some(region) = &region {
+                    if !facts
+                        .region_code
+                        .as_deref()
+                        .is_some_and(|code| code_in_subtree(code, region))
+                    {
+                        return Ok(String::new());
+                    }
+                }
+                let status = elder_month_status(&facts, &visits, &profile, month)?;
+                tally.update(None, status.as_ref());
+                Ok(String::new())
+            })?;
+            let mut report = tally.report(month, "");
+            report.errors = errors;
+            writeln!(out, "{}", to_json(&report)).map_err(|e| e.to_string())?;
+            Ok(errors == 0)
+        }
+        Command::Validate { today, input } => {
+            let today = today.unwrap_or_else(today_in_china);
+            for_each_validation(input, &mut out, today)
+        }
+    };
+    out.flush().map_err(|e| e.to_string())?;
+    result
+}
+
+fn today_in_china() -> NaiveDate {
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    tanfang_domain::date::cst_date_from_unix_millis(millis)
+}
+
+fn to_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("output types serialise")
+}
+
+fn open_input(input: Option<PathBuf>) -> Result<Box<dyn BufRead>, String> {
+    match input {
+        None => Ok(Box::new(BufReader::new(io::stdin()))),
+        Some(path) => std::fs::File::open(&path)
+            .map(|f| Box::new(BufReader::new(f)) as Box<dyn BufRead>)
+            .map_err(|e| {
+                format!(
+                    "无法读取输入文件 {} (cannot read input): {e}",
+                    path.display()
+                )
+            }),
+    }
+}
+
+/// Reads raw lines (bytes, so invalid UTF-8 is a line error, not a crash).
+fn read_lines(input: Option<PathBuf>) -> Result<Vec<Vec<u8>>, String> {
+    let mut reader = open_input(input)?;
+    let mut all = Vec::new();
+    reader
+        .read_to_end(&mut all)
+        .map_err(|e| format!("读取输入失败 (cannot read input): {e}"))?;
+    let mut lines: Vec<Vec<u8>> = all.split(|b| *b == b'\n').map(|l| l.to_vec()).collect();
+    if lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    Ok(lines)
+}
+
+/// Parses each non-blank line as JSON and runs `handle`; writes its output line (when not
+/// empty) or an error object. Returns the number of lines that failed.
+fn for_each_line(
+    input: Option<PathBuf>,
+    out: &mut dyn Write,
+    mut handle: impl FnMut(&Value) -> Result<String, ClassifyError>,
+) -> Result<u32, String> {
+    let mut errors = 0u32;
+    for raw in read_lines(input)? {
+        let text = match std::str::from_utf8(&raw) {
+            Ok(t) => t.trim_end_matches('\r'),
+            Err(_) => {
+                errors += 1;
+                write_line(
+                    out,
+                    &error_line(
+                        None,
+                        &ClassifyError::new(
+                            ErrorCode::BadJson,
+                            None,
+                            "该行不是有效的 UTF-8 (line is not valid UTF-8)".into(),
+                        ),
+                    ),
+                )?;
+                continue;
+            }
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        let result = match serde_json::from_str::<Value>(text) {
+            Err(e) => Err((
+                None,
+                ClassifyError::new(
+                    ErrorCode::BadJson,
+                    None,
+                    format!("该行不是有效的 JSON (bad JSON): {e}"),
+                ),
+            )),
+            Ok(value) => handle(&value).map_err(|e| (line_id(&value), e)),
+        };
+        match result {
+            Ok(line) if line.is_empty() => {}
+            Ok(line) => write_line(out, &line)?,
+            Err((id, e)) => {
+                errors += 1;
+                write_line(out, &error_line(id, &e))?;
+            }
+        }
+    }
+    Ok(errors)
+}
+
+fn write_line(out: &mut dyn Write, line: &str) -> Result<(), String> {
+    writeln!(out, "{line}").map_err(|e| format!("写出失败 (cannot write output): {e}"))
+}
+
+/// The `id` of a line for its error object: the elder's id (top level, or under `elder`).
+fn line_id(value: &Value) -> Option<String> {
+    let from = |v: &Value| v.get("id").and_then(Value::as_str).map(str::to_string);
+    from(value).or_else(|| value.get("elder").and_then(from))
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    code: ErrorCode,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ErrorLine<'a> {
+    id: Option<String>,
+    error: ErrorBody<'a>,
+}
+
+fn error_line(id: Option<String>, error: &ClassifyError) -> String {
+    to_json(&ErrorLine {
+        id,
+        error: ErrorBody {
+            code: error.code,
+            message: &error.message,
+            field: error.field.as_deref(),
+        },
+    })
+}
+
+#[derive(Serialize)]
+struct ClassifyLine<'a> {
+    id: &'a str,
+    policy: PolicyId,
+    age: u32,
+    impaired: bool,
+    severely_handicapped: bool,
+    tier: &'a str,
+    requirements: &'a [Requirement],
+}
+
+impl<'a> ClassifyLine<'a> {
+    fn new(id: &'a str, c: &'a Classification) -> Self {
+        ClassifyLine {
+            id,
+            policy: c.policy,
+            age: c.age,
+            impaired: c.impaired,
+            severely_handicapped: c.severely_handicapped,
+            tier: &c.tier,
+            requirements: &c.requirements,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ScheduleLine<'a> {
+    #[serde(flatten)]
+    line: ClassifyLine<'a>,
+    status: Vec<RequirementStatus>,
+}
+
+/// `{"elder": {...facts...}, "visits": [...]}`.
+fn read_elder_with_visits(value: &Value) -> Result<(ElderFacts, Vec<VisitFact>), ClassifyError> {
+    let object = value.as_object().ok_or_else(|| {
+        ClassifyError::new(
+            ErrorCode::BadJson,
+            None,
+            "每行应为一个 JSON 对象 (each line must be a JSON object)".into(),
+        )
+    })?;
+    let elder = match object.get("elder") {
+        None | Some(Value::Null) => {
+            return Err(ClassifyError::new(
+                ErrorCode::MissingField,
+                Some("elder"),
+                "缺少 elder 对象 (elder is required)".into(),
+            ))
+        }
+        Some(elder) => elder,
+    };
+    let facts = ElderFacts::from_json(elder).map_err(|mut e| {
+        if e.code == ErrorCode::BadJson {
+            e.code = ErrorCode::BadValue;
+            e.field = Some("elder".into());
+        } else if let Some(field) = &e.field {
+            e.field = Some(format!("elder.{field}"));
+        }
+        e
+    })?;
+    let visits = VisitFact::list_from_json(object.get("visits"), "visits")?;
+    Ok((facts, visits))
+}
+
+#[derive(Serialize)]
+struct ValidationLine<'a> {
+    id: Option<String>,
+    ok: bool,
+    #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
+    errors: &'a [FieldError],
+}
+
+fn for_each_validation(
+    input: Option<PathBuf>,
+    out: &mut dyn Write,
+    today: NaiveDate,
+) -> Result<bool, String> {
+    let mut all_ok = true;
+    for raw in read_lines(input)? {
+        let Ok(text) = std::str::from_utf8(&raw) else {
+            all_ok = false;
+            let errors = [FieldError::with_code(
+                "",
+                ErrorCode::BadJson,
+                "该行不是有效的 UTF-8 (line is not valid UTF-8)",
+            )];
+            write_line(
+                out,
+                &to_json(&ValidationLine {
+                    id: None,
+                    ok: false,
+                    errors: &errors,
+                }),
+            )?;
+            continue;
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        let (id, errors) = match serde_json::from_str::<Value>(text) {
+            Err(e) => (
+                None,
+                vec![FieldError::with_code(
+                    "",
+                    ErrorCode::BadJson,
+                    format!("该行不是有效的 JSON (bad JSON): {e}"),
+                )],
+            ),
+            Ok(value) => (line_id(&value), validate_value(&value, today)),
+        };
+        all_ok &= errors.is_empty();
+        write_line(
+            out,
+            &to_json(&ValidationLine {
+                id,
+                ok: errors.is_empty(),
+                errors: &errors,
+            }),
+        )?;
+    }
+    Ok(all_ok)
+}
+
+fn validate_value(value: &Value, today: NaiveDate) -> Vec<FieldError> {
+    if !value.is_object() {
+        return vec![FieldError::with_code(
+            "",
+            ErrorCode::BadJson,
+            "每行应为一个 JSON 对象 (each line must be a JSON object)",
+        )];
+    }
+    if value.get("name").is_some() {
+        match ElderFile::from_json(value) {
+            Err(e) => vec![e],
+            Ok(file) => file.validate(today).err().unwrap_or_default(),
+        }
+    } else {
+        match ElderFacts::from_json(value) {
+            Err(e) => vec![FieldError::from(e)],
+            Ok(facts) => facts.validate(today).err().unwrap_or_default(),
+        }
+    }
+}

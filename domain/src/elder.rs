@@ -417,6 +417,62 @@ impl ElderFacts {
     }
 }
 
+impl ElderFacts {
+    /// Every problem of a facts object for a roster check on `today`: the identity number,
+    /// birth date agreement, age ≥ 60 and special needs. (Parsing errors come from
+    /// [`ElderFacts::from_json`].)
+    pub fn validate(&self, today: NaiveDate) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if let Err(e) = self.check_values() {
+            errors.push(FieldError::from(e));
+        }
+        match self.resolved_birth_date() {
+            Err(e) => errors.push(FieldError::from(e)),
+            Ok(birth) if birth > today => errors.push(FieldError::with_code(
+                "birth_date",
+                ErrorCode::BadValue,
+                format!("出生日期 {birth} 晚于今天 {today} (birth_date is in the future)"),
+            )),
+            Ok(birth) if age_on(birth, today) < ELDERLY_AGE => errors.push(FieldError::with_code(
+                "birth_date",
+                ErrorCode::NotElderly,
+                format!(
+                    "未满60周岁（{}岁） (under 60 on {today})",
+                    age_on(birth, today)
+                ),
+            )),
+            Ok(_) => {}
+        }
+        if let Some(code) = &self.region_code {
+            if let Err(e) = RegionCode::parse(code) {
+                errors.push(FieldError::new("region_code", e.to_string()));
+            }
+        }
+        if !self.special_needs() {
+            errors.push(FieldError::with_code(
+                "categories",
+                ErrorCode::NotSpecialNeeds,
+                "不属于特殊困难老年人（无类别、未失能、非重残） (not a special-needs elder)",
+            ));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+impl From<ClassifyError> for FieldError {
+    fn from(e: ClassifyError) -> FieldError {
+        FieldError {
+            field: e.field.unwrap_or_default(),
+            code: e.code,
+            message: e.message,
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The full file (一人一档)
 // ---------------------------------------------------------------------------------------------
@@ -636,6 +692,20 @@ pub struct ElderFile {
 }
 
 impl ElderFile {
+    /// Parses a file from JSON; on a type error names the field by its path
+    /// (`emergency_contacts[1].kind`).
+    pub fn from_json(value: &Value) -> Result<ElderFile, FieldError> {
+        serde_path_to_error::deserialize::<_, ElderFile>(value.clone()).map_err(|e| {
+            let field = e.path().to_string();
+            let field = if field == "." { String::new() } else { field };
+            FieldError::with_code(
+                field.clone(),
+                ErrorCode::BadValue,
+                format!("字段 {field} 的值无效 (bad value): {}", e.inner()),
+            )
+        })
+    }
+
     /// The facts classification needs.
     pub fn facts(&self) -> ElderFacts {
         let mut categories = self.categories.clone();

@@ -16,7 +16,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::classify::Classification;
+use crate::classify::{Classification, ClassifyError, ErrorCode};
+use crate::date::parse_date;
 use crate::elder::Category;
 use crate::policy::{Kind, Requirement, VisitMode};
 use crate::region::code_in_subtree;
@@ -29,6 +30,89 @@ pub struct VisitFact {
     pub mode: VisitMode,
     #[serde(default)]
     pub kind: Kind,
+}
+
+impl VisitFact {
+    /// Reads one visit from JSON, naming the bad field with `path` as prefix
+    /// (`visits[2].mode`). `kind` defaults to `visit`.
+    pub fn from_json(value: &serde_json::Value, path: &str) -> Result<VisitFact, ClassifyError> {
+        let object = value.as_object().ok_or_else(|| {
+            ClassifyError::new(
+                ErrorCode::BadValue,
+                Some(path),
+                format!("{path} 应为对象 (must be an object)"),
+            )
+        })?;
+        let date_field = format!("{path}.date");
+        let date = match object.get("date") {
+            None | Some(serde_json::Value::Null) => {
+                return Err(ClassifyError::new(
+                    ErrorCode::MissingField,
+                    Some(&date_field),
+                    format!("缺少探访日期 {date_field} (visit date is required)"),
+                ))
+            }
+            Some(serde_json::Value::String(text)) => parse_date(text).map_err(|e| {
+                ClassifyError::new(ErrorCode::BadValue, Some(&date_field), e.to_string())
+            })?,
+            Some(other) => {
+                return Err(ClassifyError::new(
+                    ErrorCode::BadValue,
+                    Some(&date_field),
+                    format!("{date_field} 应为 YYYY-MM-DD 字符串: {other} (must be a date string)"),
+                ))
+            }
+        };
+        let mode_field = format!("{path}.mode");
+        let mode = match object.get("mode") {
+            None | Some(serde_json::Value::Null) => {
+                return Err(ClassifyError::new(
+                    ErrorCode::MissingField,
+                    Some(&mode_field),
+                    format!("缺少探访方式 {mode_field} (visit mode is required)"),
+                ))
+            }
+            Some(v) => serde_json::from_value::<VisitMode>(v.clone()).map_err(|_| {
+                ClassifyError::new(
+                    ErrorCode::BadValue,
+                    Some(&mode_field),
+                    format!("{mode_field} 的值无效: {v} (expected home, phone, video, encounter or other)"),
+                )
+            })?,
+        };
+        let kind_field = format!("{path}.kind");
+        let kind = match object.get("kind") {
+            None | Some(serde_json::Value::Null) => Kind::Visit,
+            Some(v) => serde_json::from_value::<Kind>(v.clone()).map_err(|_| {
+                ClassifyError::new(
+                    ErrorCode::BadValue,
+                    Some(&kind_field),
+                    format!("{kind_field} 的值无效: {v} (expected visit or community_help)"),
+                )
+            })?,
+        };
+        Ok(VisitFact { date, mode, kind })
+    }
+
+    /// Reads a list of visits (`null`/absent = none).
+    pub fn list_from_json(
+        value: Option<&serde_json::Value>,
+        path: &str,
+    ) -> Result<Vec<VisitFact>, ClassifyError> {
+        match value {
+            None | Some(serde_json::Value::Null) => Ok(Vec::new()),
+            Some(serde_json::Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| VisitFact::from_json(v, &format!("{path}[{i}]")))
+                .collect(),
+            Some(_) => Err(ClassifyError::new(
+                ErrorCode::BadValue,
+                Some(path),
+                format!("{path} 应为数组 (must be a list)"),
+            )),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
