@@ -221,8 +221,8 @@ pub struct RegionTree {
 }
 
 impl RegionTree {
-    /// Builds a tree; every node's parent must be present unless the node is a root (the first
-    /// level present may be any level, e.g. a deployment for one city starts at the city).
+    /// Builds a tree. The top level present may be any level (a deployment for one city starts
+    /// at the city); every other node needs some ancestor in the tree (levels may be skipped).
     pub fn new(nodes: Vec<RegionNode>) -> Result<RegionTree, RegionTreeError> {
         let mut map = BTreeMap::new();
         for node in nodes {
@@ -236,7 +236,8 @@ impl RegionTree {
             if Some(code.level()) == top {
                 continue;
             }
-            // Skip missing intermediate levels only when the parent level is absent entirely.
+            // Intermediate levels may be missing (a deployment may leave out streets), but some
+            // ancestor must be present.
             let mut parent = code.parent();
             while let Some(p) = &parent {
                 if map.contains_key(p) {
