@@ -1,0 +1,262 @@
+//! Runs the real `tanfang` binary on the contract's examples and error cases
+//! (shared/spec/cli-contract.md), checking stdout, stderr and the exit code with expect-test.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use expect_test::{expect, Expect};
+
+/// Runs `tanfang args…` with `stdin`; renders `exit N`, stdout lines, and stderr's first line.
+fn run(args: &[&str], stdin: &str) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tanfang"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tanfang runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let mut rendered = format!("exit {}\n", output.status.code().unwrap_or(-1));
+    rendered.push_str(&String::from_utf8(output.stdout).unwrap());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    if let Some(first) = stderr.lines().next() {
+        rendered.push_str(&format!("stderr: {first}\n"));
+    }
+    rendered
+}
+
+fn check(args: &[&str], stdin: &str, expected: Expect) {
+    expected.assert_eq(&run(args, stdin));
+}
+
+#[test]
+fn classify_contract_examples_jiangmen() {
+    check(
+        &["classify", "--policy", "jiangmen", "--date", "2025-03-15"],
+        r#"{"id": "e1", "birth_date": "1943-06-01", "id_number": null, "categories": ["living_alone"], "capability": "intact", "bedridden": false, "mobility_impaired": false, "dementia": false, "disability_grade": null, "serious_illness": false, "low_income": false, "cohabits_with_impaired_elder": false, "cares_for_impaired_child": false, "consent": "accepted"}
+{"id": "e2", "birth_date": "1950-01-01", "categories": ["living_alone"], "disability_grade": 2, "capability": "intact"}
+{"id": "e3", "birth_date": "1950-01-01", "categories": ["empty_nest"], "capability": "intact"}
+{"id": "e8", "birth_date": "1970-01-01", "categories": ["empty_nest"], "capability": "intact"}
+"#,
+        expect![[r#"
+            exit 1
+            {"id":"e1","policy":"jiangmen","age":81,"impaired":false,"severely_handicapped":false,"tier":"A","requirements":[{"kind":"visit","mode":"home","count":1,"per":"month"}]}
+            {"id":"e2","policy":"jiangmen","age":75,"impaired":false,"severely_handicapped":true,"tier":"B","requirements":[{"kind":"visit","mode":"home","count":1,"per":"half_year"},{"kind":"visit","mode":"any","count":1,"per":"month"}]}
+            {"id":"e3","policy":"jiangmen","age":75,"impaired":false,"severely_handicapped":false,"tier":"C","requirements":[{"kind":"visit","mode":"home","count":1,"per":"year"},{"kind":"visit","mode":"any","count":1,"per":"month"}]}
+            {"id":"e8","error":{"code":"not_elderly","message":"2025-03-15 时未满60周岁（55岁） (under 60 on 2025-03-15)","field":"birth_date"}}
+        "#]],
+    );
+}
+
+#[test]
+fn classify_contract_examples_other_policies() {
+    check(
+        &["classify", "--policy", "jining", "--date", "2025-03-15"],
+        r#"{"id": "e4", "birth_date": "1950-01-01", "categories": ["empty_nest"], "capability": "unassessed", "bedridden": true}
+{"id": "e5", "birth_date": "1950-01-01", "categories": ["left_behind"], "capability": "mild"}
+"#,
+        expect![[r#"
+            exit 0
+            {"id":"e4","policy":"jining","age":75,"impaired":true,"severely_handicapped":false,"tier":"key","requirements":[{"kind":"visit","mode":"home","count":1,"per":"month"}]}
+            {"id":"e5","policy":"jining","age":75,"impaired":true,"severely_handicapped":false,"tier":"general","requirements":[{"kind":"visit","mode":"home","count":1,"per":"month"}]}
+        "#]],
+    );
+    check(
+        &["classify", "--policy", "pingli", "--date", "2025-03-15"],
+        r#"{"id": "e6", "birth_date": "1944-01-01", "categories": ["living_alone"], "capability": "intact"}"#,
+        expect![[r#"
+            exit 0
+            {"id":"e6","policy":"pingli","age":81,"impaired":false,"severely_handicapped":false,"tier":"intensive","requirements":[{"kind":"visit","mode":"home","count":2,"per":"week"}]}
+        "#]],
+    );
+    check(
+        &["classify", "--policy", "tianjin", "--date", "2025-03-15"],
+        r#"{"id": "e7", "birth_date": "1950-01-01", "categories": ["empty_nest"], "capability": "moderate"}"#,
+        expect![[r#"
+            exit 0
+            {"id":"e7","policy":"tianjin","age":75,"impaired":true,"severely_handicapped":false,"tier":"disabled","requirements":[{"kind":"visit","mode":"home","count":1,"per":"month"},{"kind":"community_help","mode":"any","count":1,"per":"quarter"}]}
+        "#]],
+    );
+    // Contract row 8: "born 1970-01-01 | any | error not_elderly" — under every policy.
+    for policy in ["national", "jining", "pingli", "tianjin", "jiangmen"] {
+        let out = run(
+            &["classify", "--policy", policy, "--date", "2025-03-15"],
+            r#"{"id": "e8", "birth_date": "1970-01-01"}"#,
+        );
+        assert!(out.starts_with("exit 1\n"), "{policy}: {out}");
+        assert!(out.contains(r#""code":"not_elderly""#), "{policy}: {out}");
+    }
+}
+
+#[test]
+fn classify_error_lines_do_not_stop_the_batch() {
+    check(
+        &["classify", "--policy", "national", "--date", "2025-03-15"],
+        r#"not json
+{"birth_date": "1950-01-01", "categories": ["empty_nest"]}
+{"id": "", "birth_date": "1950-01-01"}
+{"id": "n1"}
+{"id": "n2", "birth_date": "1950-13-01"}
+{"id": "n3", "birth_date": "1950-01-01", "capability": "good"}
+{"id": "n4", "birth_date": "1950-01-01", "disability_grade": 7}
+{"id": "n5", "id_number": "110105194912310021"}
+{"id": "n6", "id_number": "11010519491231002x", "birth_date": "1949-12-30"}
+{"id": "n7", "id_number": "11010519491231002x", "categories": ["solitary"], "unknown_field": 1}
+{"id": "n8", "birth_date": "1950-01-01", "capability": "intact"}
+
+{"id": "n9", "birth_date": "1950-01-01", "categories": ["empty_nest"]}
+"#,
+        expect![[r#"
+            exit 1
+            {"id":null,"error":{"code":"bad_json","message":"该行不是有效的 JSON (bad JSON): expected ident at line 1 column 2"}}
+            {"id":null,"error":{"code":"missing_field","message":"缺少编号 id (id is required)","field":"id"}}
+            {"id":"","error":{"code":"missing_field","message":"编号 id 为空 (id must not be empty)","field":"id"}}
+            {"id":"n1","error":{"code":"missing_field","message":"缺少出生日期或身份证号 (birth_date or id_number is required)","field":"birth_date"}}
+            {"id":"n2","error":{"code":"bad_value","message":"日期不存在 (no such day): \"1950-13-01\"","field":"birth_date"}}
+            {"id":"n3","error":{"code":"bad_value","message":"字段 capability 的值无效: \"good\" (bad value for capability, expected intact, mild, moderate, severe, total or unassessed)","field":"capability"}}
+            {"id":"n4","error":{"code":"bad_value","message":"残疾等级应为1–4，实为7 (disability_grade must be 1–4)","field":"disability_grade"}}
+            {"id":"n5","error":{"code":"bad_id_number","message":"身份证号校验位错误，应为 X，实为 1 (bad check character)","field":"id_number"}}
+            {"id":"n6","error":{"code":"birth_date_mismatch","message":"出生日期 1949-12-30 与身份证号中的 1949-12-31 不一致 (birth_date disagrees with id_number)","field":"birth_date"}}
+            {"id":"n7","policy":"national","age":75,"impaired":false,"severely_handicapped":false,"tier":"general","requirements":[{"kind":"visit","mode":"any","count":1,"per":"month"}]}
+            {"id":"n8","error":{"code":"not_special_needs","message":"不属于特殊困难老年人：无孤寡、独居、空巢、留守、计划生育特殊家庭类别，未失能，非重残 (not a special-needs elder)"}}
+            {"id":"n9","policy":"national","age":75,"impaired":false,"severely_handicapped":false,"tier":"general","requirements":[{"kind":"visit","mode":"any","count":1,"per":"month"}]}
+        "#]],
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    check(
+        &["classify", "--policy", "beijing", "--date", "2025-03-15"],
+        "",
+        expect![[r#"
+            exit 2
+            stderr: error: invalid value 'beijing' for '--policy <POLICY>': 未知政策 "beijing" (unknown policy; use national, jining, pingli, tianjin or jiangmen)
+        "#]],
+    );
+    check(
+        &["classify", "--policy", "national", "--date", "2025-3-15"],
+        "",
+        expect![[r#"
+            exit 2
+            stderr: error: invalid value '2025-3-15' for '--date <DATE>': 日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD): "2025-3-15"
+        "#]],
+    );
+    check(
+        &["report", "--policy", "national", "--month", "2025-13"],
+        "",
+        expect![[r#"
+            exit 2
+            stderr: error: invalid value '2025-13' for '--month <MONTH>': 月份格式应为 YYYY-MM (month must be YYYY-MM): "2025-13"
+        "#]],
+    );
+    check(
+        &[
+            "classify",
+            "--policy",
+            "national",
+            "--date",
+            "2025-03-15",
+            "--input",
+            "/nonexistent/roster.jsonl",
+        ],
+        "",
+        expect![[r#"
+            exit 2
+            stderr: tanfang: 无法读取输入文件 /nonexistent/roster.jsonl (cannot read input): No such file or directory (os error 2)
+        "#]],
+    );
+    check(
+        &["classify", "--policy", "national"],
+        "",
+        expect![[r#"
+            exit 2
+            stderr: error: the following required arguments were not provided:
+        "#]],
+    );
+    check(
+        &["frobnicate"],
+        "",
+        expect![[r#"
+        exit 2
+        stderr: error: unrecognized subcommand 'frobnicate'
+    "#]],
+    );
+}
+
+#[test]
+fn schedule_status_per_requirement() {
+    check(
+        &["schedule", "--policy", "jiangmen", "--today", "2025-03-15"],
+        r#"{"elder": {"id": "e2", "birth_date": "1950-01-01", "categories": ["living_alone"], "disability_grade": 2, "capability": "intact"}, "visits": [{"date": "2025-03-02", "mode": "home"}, {"date": "2025-02-10", "mode": "phone"}]}
+{"elder": {"id": "t1", "birth_date": "1950-01-01", "categories": ["empty_nest"], "capability": "moderate"}, "visits": [{"date": "2025-02-02", "mode": "phone", "kind": "community_help"}]}
+{"elder": {"id": "bad-visit", "birth_date": "1950-01-01", "categories": ["empty_nest"]}, "visits": [{"date": "2025-03-02", "mode": "carrier pigeon"}]}
+{"elder": {"birth_date": "1950-01-01"}, "visits": []}
+{"visits": []}
+"#,
+        expect![[r#"
+            exit 1
+            {"id":"e2","policy":"jiangmen","age":75,"impaired":false,"severely_handicapped":true,"tier":"B","requirements":[{"kind":"visit","mode":"home","count":1,"per":"half_year"},{"kind":"visit","mode":"any","count":1,"per":"month"}],"status":[{"requirement":{"kind":"visit","mode":"home","count":1,"per":"half_year"},"period_start":"2025-01-01","period_end":"2025-06-30","done":1,"state":"met","previous_period_met":false,"next_due_by":"2025-12-31","overdue":false},{"requirement":{"kind":"visit","mode":"any","count":1,"per":"month"},"period_start":"2025-03-01","period_end":"2025-03-31","done":1,"state":"met","previous_period_met":true,"next_due_by":"2025-04-30","overdue":false}]}
+            {"id":"t1","policy":"jiangmen","age":75,"impaired":true,"severely_handicapped":false,"tier":"A","requirements":[{"kind":"visit","mode":"home","count":1,"per":"month"}],"status":[{"requirement":{"kind":"visit","mode":"home","count":1,"per":"month"},"period_start":"2025-03-01","period_end":"2025-03-31","done":0,"state":"due","previous_period_met":false,"next_due_by":"2025-03-31","overdue":true}]}
+            {"id":"bad-visit","error":{"code":"bad_value","message":"visits[0].mode 的值无效: \"carrier pigeon\" (expected home, phone, video, encounter or other)","field":"visits[0].mode"}}
+            {"id":null,"error":{"code":"missing_field","message":"缺少编号 id (id is required)","field":"elder.id"}}
+            {"id":null,"error":{"code":"missing_field","message":"缺少 elder 对象 (elder is required)","field":"elder"}}
+        "#]],
+    );
+}
+
+#[test]
+fn report_monthly_rate() {
+    check(
+        &["report", "--policy", "jiangmen", "--month", "2025-03"],
+        r#"{"elder": {"id": "a1", "birth_date": "1940-01-01", "categories": ["empty_nest"], "consent": "accepted"}, "visits": [{"date": "2025-03-31", "mode": "phone"}]}
+{"elder": {"id": "a2", "birth_date": "1940-01-01", "categories": ["empty_nest"]}, "visits": [{"date": "2025-04-01", "mode": "home"}]}
+{"elder": {"id": "c1", "birth_date": "1950-01-01", "categories": ["left_behind"]}, "visits": [{"date": "2025-03-01", "mode": "encounter"}]}
+{"elder": {"id": "c2", "birth_date": "1950-01-01", "categories": ["left_behind"]}, "visits": [{"date": "2025-03-05", "mode": "home", "kind": "community_help"}]}
+{"elder": {"id": "d1", "birth_date": "1950-01-01", "categories": ["left_behind"], "consent": "declined"}, "visits": [{"date": "2025-03-05", "mode": "home"}]}
+{"elder": {"id": "y1", "birth_date": "1970-01-01", "categories": ["left_behind"]}, "visits": []}
+{"elder": {"id": "x1", "birth_date": "1950-01-01", "capability": "intact"}, "visits": []}
+{"elder": {"id": "bad", "id_number": "110105194912310021"}, "visits": []}
+broken
+"#,
+        expect![[r#"
+            exit 1
+            {"month":"2025-03","in_scope":4,"declined":1,"visited":2,"rate":0.5,"by_tier":{"A":{"in_scope":2,"visited":1},"C":{"in_scope":2,"visited":1}},"errors":2}
+        "#]],
+    );
+    check(
+        &["report", "--policy", "national", "--month", "2025-03"],
+        "",
+        expect![[r#"
+            exit 0
+            {"month":"2025-03","in_scope":0,"declined":0,"visited":0,"rate":0.0,"by_tier":{}}
+        "#]],
+    );
+}
+
+#[test]
+fn validate_reports_every_bad_field() {
+    check(
+        &["validate", "--today", "2025-03-15"],
+        r#"{"id": "f1", "birth_date": "1950-01-01", "categories": ["empty_nest"]}
+{"id": "f2", "birth_date": "1970-01-01", "capability": "intact"}
+{"id": "f3", "name": "张三", "birth_date": "1950-01-01", "categories": ["living_alone"], "address": {"region_code": "440703001"}, "emergency_contacts": [{"kind": "child", "name": "张小明", "phone": "1381234567"}]}
+{"id": "f4", "name": "李四", "emergency_contacts": "none"}
+{oops
+"#,
+        expect![[r#"
+            exit 1
+            {"id":"f1","ok":true}
+            {"id":"f2","ok":false,"errors":[{"field":"birth_date","code":"not_elderly","message":"未满60周岁（55岁） (under 60 on 2025-03-15)"},{"field":"categories","code":"not_special_needs","message":"不属于特殊困难老年人（无类别、未失能、非重残） (not a special-needs elder)"}]}
+            {"id":"f3","ok":false,"errors":[{"field":"address.region_code","code":"bad_value","message":"区划代码应为12位（或6位）数字: \"440703001\" (region code must be 12 or 6 digits)"},{"field":"emergency_contacts[0].phone","code":"bad_value","message":"紧急联系人电话无效: 手机号码应为1开头的11位数字，第二位为3–9 (mobile must be 1[3-9] + 9 digits)"}]}
+            {"id":"f4","ok":false,"errors":[{"field":"emergency_contacts","code":"bad_value","message":"字段 emergency_contacts 的值无效 (bad value): invalid type: string \"none\", expected a sequence"}]}
+            {"id":null,"ok":false,"errors":[{"field":"","code":"bad_json","message":"该行不是有效的 JSON (bad JSON): key must be a string at line 1 column 2"}]}
+        "#]],
+    );
+}
