@@ -1,0 +1,141 @@
+//! Builds: the app into `dist/`, the worker into `worker/build/`.
+//!
+//! The app is built with plain cargo + wasm-bindgen + wasm-opt rather than trunk: three
+//! well-understood steps, no extra 12-minute install, and nothing fetched at build time.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::tools::{run, Tools};
+use crate::Result;
+
+/// The WebAssembly features rustc's wasm32 target emits by default; wasm-opt must accept them.
+const WASM_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-mutable-globals",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+pub fn all(tools: &Tools) -> Result {
+    app(tools)?;
+    worker(tools)
+}
+
+pub fn app(tools: &Tools) -> Result {
+    let root = &tools.root;
+    run(Command::new("cargo").current_dir(root).args([
+        "build",
+        "-p",
+        "tanfang-app",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--release",
+    ]))?;
+    let dist = root.join("dist");
+    let pkg = dist.join("pkg");
+    let _ = std::fs::remove_dir_all(&pkg);
+    std::fs::create_dir_all(&pkg).map_err(|e| format!("cannot create {}: {e}", pkg.display()))?;
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let wasm = target_dir.join("wasm32-unknown-unknown/release/tanfang_app.wasm");
+    run(Command::new(tools.wasm_bindgen())
+        .arg("--target")
+        .arg("web")
+        .arg("--no-typescript")
+        .arg("--out-dir")
+        .arg(&pkg)
+        .arg("--out-name")
+        .arg("tanfang_app")
+        .arg(&wasm))?;
+    let bg = pkg.join("tanfang_app_bg.wasm");
+    run(Command::new(tools.wasm_opt())
+        .arg("-Oz")
+        .args(WASM_FEATURES)
+        .arg(&bg)
+        .arg("-o")
+        .arg(&bg))?;
+
+    copy_dir(&root.join("app/static"), &dist)?;
+    copy_dir(&root.join("styles"), &dist.join("styles"))?;
+
+    // The service worker's cache name changes with every build that changes the app.
+    let build_id = format!("{:016x}", fingerprint(&dist)?);
+    let sw = dist.join("sw.js");
+    if let Ok(text) = std::fs::read_to_string(&sw) {
+        std::fs::write(&sw, text.replace("__BUILD_ID__", &build_id))
+            .map_err(|e| format!("cannot write {}: {e}", sw.display()))?;
+    }
+    let size = std::fs::metadata(&bg).map(|m| m.len()).unwrap_or(0);
+    eprintln!(
+        "build-app: dist/ ready (wasm {} KiB, build {build_id})",
+        size / 1024
+    );
+    Ok(())
+}
+
+pub fn worker(tools: &Tools) -> Result {
+    let dir = tools.root.join("worker");
+    // wrangler refuses to start without its assets directory; the app may not be built yet.
+    let dist = tools.root.join("dist");
+    if !dist.join("index.html").exists() {
+        std::fs::create_dir_all(&dist).map_err(|e| e.to_string())?;
+    }
+    run(Command::new(tools.worker_build())
+        .current_dir(&dir)
+        .arg("--release")
+        .env("WASM_BINDGEN_BIN", tools.wasm_bindgen())
+        .env("WASM_OPT_BIN", tools.wasm_opt())
+        .env("ESBUILD_BIN", tools.esbuild()))
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result {
+    if !from.exists() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+    for entry in
+        std::fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?
+    {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)
+                .map_err(|e| format!("cannot copy {}: {e}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// FNV-1a over every file in `dir` (names and contents), in a stable order.
+fn fingerprint(dir: &Path) -> Result<u64> {
+    fn walk(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, files);
+                } else {
+                    files.push(path);
+                }
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(dir, &mut files);
+    files.sort();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for file in files {
+        let bytes = std::fs::read(&file).map_err(|e| e.to_string())?;
+        for byte in file.to_string_lossy().bytes().chain(bytes) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    Ok(hash)
+}
