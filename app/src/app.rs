@@ -1,0 +1,116 @@
+//! Root component: contexts, the route table, the layout and the ErrorBoundary.
+//!
+//! Adding a page: write `pages/<name>.rs` with one `#[component]`, declare it in
+//! `pages/mod.rs` and add one `<Route>` line below (inside `<Routes>`). Pages that need a
+//! logged-in user are wrapped by [`Authenticated`], which redirects to `/login` otherwise.
+
+use crate::components::coord_routes::ConsoleRoutes;
+use crate::components::{error_view, BottomNav, SyncBar};
+use crate::i18n::{use_i18n, I18n};
+use crate::pages::{
+    certificate::CertificatePage, elder_card::ElderCardPage, login::LoginPage,
+    my_hours::MyHoursPage, settings::SettingsPage, today::TodayPage, visit_form::VisitFormPage,
+};
+use crate::store::Store;
+use crate::sync::{self, use_sync, SyncState};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::path;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let i18n = I18n::load();
+    provide_context(i18n);
+    let sync_state = SyncState::new();
+    provide_context(sync_state);
+    // `ready` turns true once the stored session (if any) has been read from IndexedDB.
+    let ready = RwSignal::new(false);
+    spawn_local(async move {
+        let store = Store::default();
+        match store.session().await {
+            Ok(Some(session)) => {
+                sync_state.session.set(Some(session));
+                sync_state.refresh_counts().await;
+                sync::start(sync_state);
+            }
+            Ok(None) => {}
+            Err(error) => sync_state.error.set(Some(error)),
+        }
+        request_persistent_storage();
+        ready.set(true);
+    });
+
+    view! {
+        <Router>
+            <Show
+                when=move || ready.get()
+                fallback=move || view! { <p class="loading" data-testid="loading">{move || i18n.t("app.loading")}</p> }
+            >
+                <Layout>
+                    <Routes fallback=|| view! { <p class="not-found" data-testid="not-found">"404"</p> }>
+                        <Route path=path!("/login") view=LoginPage />
+                        <Route path=path!("/") view=|| view! { <Authenticated><TodayPage /></Authenticated> } />
+                        <Route path=path!("/elder/:id") view=|| view! { <Authenticated><ElderCardPage /></Authenticated> } />
+                        <Route path=path!("/elder/:id/visit") view=|| view! { <Authenticated><VisitFormPage /></Authenticated> } />
+                        <Route path=path!("/hours") view=|| view! { <Authenticated><MyHoursPage /></Authenticated> } />
+                        <Route path=path!("/certificate") view=|| view! { <Authenticated><CertificatePage /></Authenticated> } />
+                        <ConsoleRoutes />
+                        <Route path=path!("/settings") view=|| view! { <Authenticated><SettingsPage /></Authenticated> } />
+                    </Routes>
+                </Layout>
+            </Show>
+        </Router>
+    }
+}
+
+/// Header with the sync bar, the page, and the bottom navigation (when logged in).
+#[component]
+fn Layout(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let logged_in = move || sync.session.with(Option::is_some);
+    view! {
+        <div class="layout">
+            <header class="top-bar no-print">
+                <h1 class="app-title">{move || i18n.t("app.title")}</h1>
+                <Show when=logged_in>
+                    <SyncBar />
+                </Show>
+            </header>
+            <main class="page">
+                <ErrorBoundary fallback=error_view>{children()}</ErrorBoundary>
+            </main>
+            <Show when=logged_in>
+                <BottomNav />
+            </Show>
+        </div>
+    }
+}
+
+/// Renders its children only with a session; otherwise sends the user to the log-in page.
+#[component]
+pub fn Authenticated(children: ChildrenFn) -> impl IntoView {
+    let sync = use_sync();
+    view! {
+        <Show
+            when=move || sync.session.with(Option::is_some)
+            fallback=|| view! { <Redirect path="/login" /> }
+        >
+            {children()}
+        </Show>
+    }
+}
+
+/// Asks the browser not to evict IndexedDB under storage pressure (unsynced visits live there).
+fn request_persistent_storage() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let storage = window.navigator().storage();
+    if let Ok(promise) = storage.persist() {
+        spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        });
+    }
+}

@@ -1,0 +1,840 @@
+//! Typed client of the coordinator APIs (`/api/elders`, `/api/regions`, `/api/people`,
+//! `/api/assignments`, `/api/due`, `/api/stats/monthly`, `/api/surges`, `/api/me`).
+//!
+//! # Design decisions
+//!
+//! - **Online only, cookie session.** The console runs on any browser (office PCs), keeps no
+//!   elder data on the device and authenticates with the worker's HTTP-only session cookie
+//!   (`credentials: include`). Nothing here touches IndexedDB, so an ID number revealed on screen
+//!   is never stored.
+//! - **Errors are typed** ([`ConsoleError`]) from the worker's one error shape
+//!   `{"error":{"code","message","field"}}`: a `field` error is shown at the named form field,
+//!   everything else in the page's ErrorBoundary.
+//! - **Answers are typed structs** mirroring the worker's JSON; the elder file itself is the
+//!   domain's `ElderFile`, so the browser validates with the same `ElderFile::validate` as the
+//!   server before sending.
+
+use gloo::net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt;
+use tanfang_domain::elder::ElderFile;
+use web_sys::RequestCredentials;
+
+/// Everything that can go wrong talking to the coordinator APIs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConsoleError {
+    /// No connection to the server.
+    Offline,
+    /// 401: not logged in (or the session ended).
+    Unauthenticated,
+    /// 403: logged in but not a coordinator, or outside the coordinator's region.
+    Forbidden,
+    /// 404: no such record (also what the server says for records outside one's region).
+    NotFound,
+    /// 422 naming a field (`address.region_code`, `emergency_contacts[0].phone`…).
+    Field {
+        code: String,
+        field: String,
+        message: String,
+    },
+    /// 409: e.g. someone else changed the same fields meanwhile.
+    Conflict { code: String, message: String },
+    /// Any other failure.
+    Server { status: u16, message: String },
+}
+
+impl fmt::Display for ConsoleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConsoleError::Offline => {
+                write!(f, "无法连接服务器，请检查网络 (cannot reach the server)")
+            }
+            ConsoleError::Unauthenticated => write!(f, "请先登录 (please log in)"),
+            ConsoleError::Forbidden => write!(
+                f,
+                "无权访问：超出您管辖的区域或角色 (not allowed for your role or region)"
+            ),
+            ConsoleError::NotFound => write!(
+                f,
+                "未找到，或不在您管辖的区域内 (not found, or outside your region)"
+            ),
+            ConsoleError::Field { field, message, .. } if field.is_empty() => {
+                write!(f, "{message}")
+            }
+            ConsoleError::Field { field, message, .. } => write!(f, "{field}: {message}"),
+            ConsoleError::Conflict { message, .. } => write!(f, "{message}"),
+            ConsoleError::Server { status, message } => {
+                write!(f, "服务器出错 {status} (server error): {message}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ConsoleError {}
+
+impl From<gloo::net::Error> for ConsoleError {
+    fn from(error: gloo::net::Error) -> Self {
+        match error {
+            gloo::net::Error::JsError(_) => ConsoleError::Offline,
+            other => ConsoleError::Server {
+                status: 0,
+                message: other.to_string(),
+            },
+        }
+    }
+}
+
+pub type ConsoleResult<T> = Result<T, ConsoleError>;
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Deserialize)]
+struct ErrorDetail {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    field: Option<String>,
+}
+
+/// Maps a status and the worker's error body to a [`ConsoleError`] (pure, unit-tested).
+pub fn error_from(status: u16, body: &str) -> ConsoleError {
+    let detail = serde_json::from_str::<ErrorBody>(body)
+        .ok()
+        .map(|b| b.error);
+    let message = detail
+        .as_ref()
+        .map(|d| d.message.clone())
+        .unwrap_or_else(|| body.to_string());
+    match status {
+        401 => ConsoleError::Unauthenticated,
+        403 => ConsoleError::Forbidden,
+        404 => ConsoleError::NotFound,
+        409 => ConsoleError::Conflict {
+            code: detail.map(|d| d.code).unwrap_or_default(),
+            message,
+        },
+        400 | 422 => {
+            let (code, field) = detail
+                .map(|d| (d.code, d.field.unwrap_or_default()))
+                .unwrap_or_default();
+            ConsoleError::Field {
+                code,
+                field,
+                message,
+            }
+        }
+        _ => ConsoleError::Server { status, message },
+    }
+}
+
+fn credentials(builder: RequestBuilder) -> RequestBuilder {
+    builder
+        .credentials(RequestCredentials::Include)
+        .header("accept", "application/json")
+}
+
+async fn read<T: DeserializeOwned>(response: Response) -> ConsoleResult<T> {
+    let status = response.status();
+    if !response.ok() {
+        let body = response.text().await.unwrap_or_default();
+        return Err(error_from(status, &body));
+    }
+    response
+        .json::<T>()
+        .await
+        .map_err(|error| ConsoleError::Server {
+            status,
+            message: format!("unexpected answer: {error}"),
+        })
+}
+
+pub async fn get<T: DeserializeOwned>(path: &str) -> ConsoleResult<T> {
+    read(credentials(Request::get(path)).send().await?).await
+}
+
+async fn send<B: Serialize, T: DeserializeOwned>(
+    builder: RequestBuilder,
+    body: &B,
+) -> ConsoleResult<T> {
+    let request = credentials(builder)
+        .json(body)
+        .map_err(|error| ConsoleError::Server {
+            status: 0,
+            message: error.to_string(),
+        })?;
+    read(request.send().await?).await
+}
+
+pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ConsoleResult<T> {
+    send(Request::post(path), body).await
+}
+
+pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ConsoleResult<T> {
+    send(Request::put(path), body).await
+}
+
+/// Percent-encodes a query value (UTF-8 bytes; unreserved characters kept).
+pub fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// `?a=1&b=x` from the non-empty pairs.
+pub fn query(pairs: &[(&str, String)]) -> String {
+    let parts: Vec<String> = pairs
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(key, value)| format!("{key}={}", encode(value)))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
+}
+
+// ---- who am I ------------------------------------------------------------------------------
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct RegionRef {
+    pub code: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct Me {
+    pub id: String,
+    pub login: String,
+    pub name: String,
+    pub role: String,
+    #[serde(default)]
+    pub region: Option<RegionRef>,
+}
+
+impl Me {
+    pub fn is_coordinator(&self) -> bool {
+        self.role == "coordinator" || self.role == "admin"
+    }
+}
+
+#[derive(Deserialize)]
+struct MeAnswer {
+    user: Me,
+}
+
+/// `GET /api/me` (accepts `{user:{…}}` or the user at the top level).
+pub async fn me() -> ConsoleResult<Me> {
+    let value: Value = get("/api/me").await?;
+    let user = value.get("user").cloned().unwrap_or(value);
+    serde_json::from_value(user).map_err(|e| ConsoleError::Server {
+        status: 200,
+        message: e.to_string(),
+    })
+}
+
+pub async fn login(login: &str, password: &str) -> ConsoleResult<Me> {
+    let answer: MeAnswer = post(
+        "/api/auth/login",
+        &serde_json::json!({"login": login, "password": password}),
+    )
+    .await?;
+    Ok(answer.user)
+}
+
+pub async fn logout() -> ConsoleResult<()> {
+    let _: Value = post("/api/auth/logout", &serde_json::json!({})).await?;
+    Ok(())
+}
+
+// ---- registry ------------------------------------------------------------------------------
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct PersonRef {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// One row of `GET /api/elders`.
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct ElderRow {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub sex: String,
+    #[serde(default)]
+    pub birth_date: Option<String>,
+    #[serde(default)]
+    pub age: Option<u32>,
+    pub region_code: String,
+    #[serde(default)]
+    pub community: Option<String>,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub categories: Vec<String>,
+    #[serde(default)]
+    pub tier: Option<String>,
+    #[serde(default)]
+    pub consent: String,
+    #[serde(default)]
+    pub in_scope: bool,
+    #[serde(default)]
+    pub id_number_masked: Option<String>,
+    #[serde(default)]
+    pub responsible: Option<PersonRef>,
+    #[serde(default)]
+    pub backup: Option<PersonRef>,
+    #[serde(default)]
+    pub last_visit_date: Option<String>,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct ElderPage {
+    pub items: Vec<ElderRow>,
+    pub total: u64,
+    pub page: u64,
+    pub page_size: u64,
+}
+
+/// Filters of the registry list.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ElderQuery {
+    pub q: String,
+    pub region: String,
+    pub category: String,
+    pub tier: String,
+    pub unassigned: bool,
+    pub page: u64,
+    pub page_size: u64,
+}
+
+impl ElderQuery {
+    pub fn to_query_string(&self) -> String {
+        query(&[
+            ("q", self.q.trim().to_string()),
+            ("region", self.region.clone()),
+            ("category", self.category.clone()),
+            ("tier", self.tier.clone()),
+            (
+                "unassigned",
+                if self.unassigned {
+                    "1".into()
+                } else {
+                    String::new()
+                },
+            ),
+            (
+                "page",
+                if self.page > 1 {
+                    self.page.to_string()
+                } else {
+                    String::new()
+                },
+            ),
+            (
+                "page_size",
+                if self.page_size > 0 {
+                    self.page_size.to_string()
+                } else {
+                    String::new()
+                },
+            ),
+        ])
+    }
+}
+
+pub async fn elders(filter: &ElderQuery) -> ConsoleResult<ElderPage> {
+    get(&format!("/api/elders{}", filter.to_query_string())).await
+}
+
+/// `GET /api/elders/:id`: the full file (ID numbers masked) and what the server derived.
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct ElderDetail {
+    pub elder: Value,
+    #[serde(default)]
+    pub tier: Option<String>,
+    #[serde(default)]
+    pub requirements: Vec<Value>,
+    #[serde(default)]
+    pub in_scope: bool,
+    #[serde(default)]
+    pub field_versions: BTreeMap<String, u64>,
+    #[serde(default)]
+    pub visits: Vec<Value>,
+}
+
+impl ElderDetail {
+    pub fn file(&self) -> ConsoleResult<ElderFile> {
+        ElderFile::from_json(&self.elder).map_err(|e| ConsoleError::Field {
+            code: "bad_value".into(),
+            field: e.field,
+            message: e.message,
+        })
+    }
+}
+
+pub async fn elder(id: &str) -> ConsoleResult<ElderDetail> {
+    get(&format!("/api/elders/{}", encode(id))).await
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct SavedElder {
+    pub id: String,
+    #[serde(default)]
+    pub tier: Option<String>,
+    #[serde(default)]
+    pub in_scope: bool,
+    #[serde(default)]
+    pub requirements: Vec<Value>,
+    /// Per-field versions after an update (the base of the next edit).
+    #[serde(default)]
+    pub field_versions: Option<BTreeMap<String, u64>>,
+}
+
+pub async fn create_elder(file: &ElderFile, confirm_duplicate: bool) -> ConsoleResult<SavedElder> {
+    let path = if confirm_duplicate {
+        "/api/elders?confirm_duplicate=1"
+    } else {
+        "/api/elders"
+    };
+    post(path, file).await
+}
+
+pub async fn update_elder(
+    id: &str,
+    file: &ElderFile,
+    base_versions: &BTreeMap<String, u64>,
+) -> ConsoleResult<SavedElder> {
+    let mut body = serde_json::to_value(file).map_err(|e| ConsoleError::Server {
+        status: 0,
+        message: e.to_string(),
+    })?;
+    body["base_versions"] = serde_json::to_value(base_versions).unwrap_or(Value::Null);
+    put(&format!("/api/elders/{}", encode(id)), &body).await
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct Revealed {
+    #[serde(default)]
+    pub id_number: Option<String>,
+    #[serde(default)]
+    pub disability_certificate_number: Option<String>,
+}
+
+/// `POST /api/elders/:id/reveal` with a reason (audited on the server).
+pub async fn reveal(id: &str, reason: &str) -> ConsoleResult<Revealed> {
+    post(
+        &format!("/api/elders/{}/reveal", encode(id)),
+        &serde_json::json!({"reason": reason}),
+    )
+    .await
+}
+
+// ---- regions -------------------------------------------------------------------------------
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct RegionNode {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    #[serde(default)]
+    pub children: Vec<RegionNode>,
+}
+
+impl RegionNode {
+    /// Every node of the subtree, depth first, with its depth.
+    pub fn flatten(&self, depth: usize, out: &mut Vec<(usize, RegionNode)>) {
+        out.push((
+            depth,
+            RegionNode {
+                children: Vec::new(),
+                ..self.clone()
+            },
+        ));
+        for child in &self.children {
+            child.flatten(depth + 1, out);
+        }
+    }
+
+    pub fn find(&self, code: &str) -> Option<&RegionNode> {
+        if self.code == code {
+            return Some(self);
+        }
+        self.children.iter().find_map(|child| child.find(code))
+    }
+
+    /// The significant prefix of the code (`120101001` for a street).
+    pub fn prefix(&self) -> String {
+        tanfang_domain::region::RegionCode::parse(&self.code)
+            .map(|code| code.prefix().to_string())
+            .unwrap_or_else(|_| self.code.clone())
+    }
+
+    pub fn contains_code(&self, code: &str) -> bool {
+        code.starts_with(&self.prefix())
+    }
+}
+
+#[derive(Deserialize)]
+struct RegionsAnswer {
+    regions: Vec<RegionNode>,
+}
+
+pub async fn regions() -> ConsoleResult<Vec<RegionNode>> {
+    Ok(get::<RegionsAnswer>("/api/regions").await?.regions)
+}
+
+/// All nodes of a forest, depth first.
+pub fn flatten_regions(roots: &[RegionNode]) -> Vec<(usize, RegionNode)> {
+    let mut out = Vec::new();
+    for root in roots {
+        root.flatten(0, &mut out);
+    }
+    out
+}
+
+/// The communities (leaves at community level) of a forest.
+pub fn communities(roots: &[RegionNode]) -> Vec<RegionNode> {
+    flatten_regions(roots)
+        .into_iter()
+        .map(|(_, node)| node)
+        .filter(|node| node.level == "community" || node.level == "village")
+        .collect()
+}
+
+// ---- people and assignments ----------------------------------------------------------------
+
+#[derive(Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct Load {
+    #[serde(default)]
+    pub responsible: u64,
+    #[serde(default)]
+    pub backup: u64,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct Person {
+    pub id: String,
+    pub login: String,
+    pub name: String,
+    pub role: String,
+    #[serde(default)]
+    pub volunteer_kind: Option<String>,
+    #[serde(default)]
+    pub region: Option<RegionRef>,
+    #[serde(default)]
+    pub group_id: Option<String>,
+    #[serde(default)]
+    pub school: Option<String>,
+    #[serde(default)]
+    pub disabled: bool,
+    #[serde(default)]
+    pub load: Load,
+}
+
+#[derive(Deserialize)]
+struct PeopleAnswer {
+    people: Vec<Person>,
+}
+
+pub async fn people() -> ConsoleResult<Vec<Person>> {
+    Ok(get::<PeopleAnswer>("/api/people").await?.people)
+}
+
+/// Active volunteers (the people elders can be assigned to).
+pub fn visitors(people: &[Person]) -> Vec<Person> {
+    people
+        .iter()
+        .filter(|p| p.role == "volunteer" && !p.disabled)
+        .cloned()
+        .collect()
+}
+
+/// Body of `POST /api/assignments`: explicit elders, or a community (optionally one tier).
+#[derive(Serialize, Clone, Debug, Default, PartialEq)]
+pub struct AssignRequest {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub elder_ids: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub community: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    pub only_unassigned: bool,
+    pub responsible_id: Option<String>,
+    pub backup_id: Option<String>,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct Assigned {
+    pub assigned: u64,
+}
+
+pub async fn assign(request: &AssignRequest) -> ConsoleResult<Assigned> {
+    post("/api/assignments", request).await
+}
+
+// ---- due board -----------------------------------------------------------------------------
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct DueRequirement {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub mode: String,
+    #[serde(default)]
+    pub count: u32,
+    #[serde(default)]
+    pub per: String,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct DueStatus {
+    pub requirement: DueRequirement,
+    #[serde(default)]
+    pub period_start: String,
+    #[serde(default)]
+    pub period_end: String,
+    #[serde(default)]
+    pub done: u32,
+    #[serde(default)]
+    pub next_due_by: String,
+    #[serde(default)]
+    pub overdue: bool,
+    #[serde(default)]
+    pub surge: Option<String>,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct DueItem {
+    pub elder_id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub community: Option<String>,
+    #[serde(default)]
+    pub region_code: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub responsible_name: Option<String>,
+    #[serde(default)]
+    pub tier: String,
+    #[serde(default)]
+    pub last_visit_date: Option<String>,
+    pub status: DueStatus,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct DeclinedElder {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub community: Option<String>,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct DueBoard {
+    pub today: String,
+    pub total: u64,
+    pub items: Vec<DueItem>,
+    #[serde(default)]
+    pub declined: Vec<DeclinedElder>,
+}
+
+pub async fn due(region: &str, limit: u32) -> ConsoleResult<DueBoard> {
+    get(&format!(
+        "/api/due{}",
+        query(&[("region", region.to_string()), ("limit", limit.to_string())])
+    ))
+    .await
+}
+
+/// Ids of every elder in `region` with `category` (paging through the registry list), for the
+/// due board's category filter.
+pub async fn elder_ids_with_category(
+    region: &str,
+    category: &str,
+) -> ConsoleResult<std::collections::HashSet<String>> {
+    let mut ids = std::collections::HashSet::new();
+    let mut page = 1;
+    loop {
+        let answer = elders(&ElderQuery {
+            region: region.to_string(),
+            category: category.to_string(),
+            page,
+            page_size: 500,
+            ..Default::default()
+        })
+        .await?;
+        let got = answer.items.len() as u64;
+        ids.extend(answer.items.into_iter().map(|row| row.id));
+        if got == 0 || page * 500 >= answer.total || page >= 100 {
+            break;
+        }
+        page += 1;
+    }
+    Ok(ids)
+}
+
+// ---- monthly statistics --------------------------------------------------------------------
+
+#[derive(Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct TierCount {
+    #[serde(default)]
+    pub in_scope: u32,
+    #[serde(default)]
+    pub visited: u32,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct Report {
+    pub month: String,
+    #[serde(default)]
+    pub in_scope: u32,
+    #[serde(default)]
+    pub declined: u32,
+    #[serde(default)]
+    pub visited: u32,
+    #[serde(default)]
+    pub rate: f64,
+    #[serde(default)]
+    pub by_tier: BTreeMap<String, TierCount>,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct CommunityRate {
+    pub code: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub in_scope: u32,
+    #[serde(default)]
+    pub visited: u32,
+    #[serde(default)]
+    pub declined: u32,
+    #[serde(default)]
+    pub rate: f64,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct MonthlyStats {
+    pub region: String,
+    pub report: Report,
+    #[serde(default)]
+    pub by_community: Vec<CommunityRate>,
+    /// Milliseconds since the epoch of the newest tally update.
+    #[serde(default)]
+    pub updated_at: Option<i64>,
+}
+
+pub async fn monthly(region: &str, month: &str) -> ConsoleResult<MonthlyStats> {
+    get(&format!(
+        "/api/stats/monthly{}",
+        query(&[("region", region.to_string()), ("month", month.to_string())])
+    ))
+    .await
+}
+
+// ---- surges --------------------------------------------------------------------------------
+
+#[derive(Deserialize, Serialize, Clone, Debug, PartialEq)]
+pub struct SurgeRequirement {
+    pub kind: String,
+    pub mode: String,
+    pub count: u32,
+    pub per: String,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct Surge {
+    pub id: String,
+    pub region_code: String,
+    pub title: String,
+    pub start_date: String,
+    pub end_date: String,
+    #[serde(default)]
+    pub tiers: Vec<String>,
+    #[serde(default)]
+    pub categories: Vec<String>,
+    #[serde(default)]
+    pub requirement: Option<SurgeRequirement>,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct NewSurge {
+    pub region_code: String,
+    pub title: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub tiers: Vec<String>,
+    pub categories: Vec<String>,
+    pub requirement: SurgeRequirement,
+}
+
+#[derive(Deserialize)]
+struct SurgesAnswer {
+    surges: Vec<Surge>,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct Created {
+    pub id: String,
+}
+
+pub async fn surges() -> ConsoleResult<Vec<Surge>> {
+    Ok(get::<SurgesAnswer>("/api/surges").await?.surges)
+}
+
+pub async fn create_surge(surge: &NewSurge) -> ConsoleResult<Created> {
+    post("/api/surges", surge).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_errors_keep_the_field() {
+        let error = error_from(
+            422,
+            r#"{"error":{"code":"invalid_field","message":"缺少姓名","field":"name"}}"#,
+        );
+        assert_eq!(
+            error,
+            ConsoleError::Field {
+                code: "invalid_field".into(),
+                field: "name".into(),
+                message: "缺少姓名".into()
+            }
+        );
+        assert_eq!(error_from(404, "{}"), ConsoleError::NotFound);
+        assert_eq!(error_from(401, ""), ConsoleError::Unauthenticated);
+    }
+
+    #[test]
+    fn query_strings_encode_chinese() {
+        assert_eq!(
+            query(&[("q", "王".into()), ("tier", String::new())]),
+            "?q=%E7%8E%8B"
+        );
+        assert_eq!(query(&[]), "");
+    }
+}

@@ -1,0 +1,288 @@
+//! Due board: this period's due and overdue elders (domain schedule, computed by the server),
+//! grouped by community or by visitor, filtered by tier, category, required mode and
+//! overdue-only, with reassignment of the responsible visitor from the board. Elders who
+//! declined visits are listed apart and never counted as due.
+
+use crate::components::coord_shell::{ConsoleErrorLine, ConsoleTitle};
+use crate::components::coord_text::{
+    all_tier_ids, category_label, ct, requirement_text, tier_name,
+};
+use crate::console_api::{self, AssignRequest, ConsoleError, DueBoard, DueItem, Person};
+use crate::i18n::use_i18n;
+use crate::pages::coord_people::visitor_options;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use std::collections::{BTreeMap, HashSet};
+use tanfang_domain::elder::Category;
+
+/// Most due items fetched at once (the server's cap).
+pub const DUE_LIMIT: u32 = 5000;
+/// Most rows drawn at once (filters narrow the board further).
+pub const MAX_SHOWN: usize = 400;
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct DueFilter {
+    pub tier: String,
+    pub mode: String,
+    pub only_overdue: bool,
+    /// Elder ids with the chosen category (None = no category filter).
+    pub with_category: Option<HashSet<String>>,
+}
+
+/// The items passing `filter`.
+pub fn filter_items<'a>(items: &'a [DueItem], filter: &DueFilter) -> Vec<&'a DueItem> {
+    items
+        .iter()
+        .filter(|item| filter.tier.is_empty() || item.tier == filter.tier)
+        .filter(|item| filter.mode.is_empty() || item.status.requirement.mode == filter.mode)
+        .filter(|item| !filter.only_overdue || item.status.overdue)
+        .filter(|item| {
+            filter
+                .with_category
+                .as_ref()
+                .is_none_or(|ids| ids.contains(&item.elder_id))
+        })
+        .collect()
+}
+
+/// Groups items by community name or by responsible visitor, keeping the board's order
+/// (most urgent first) inside each group.
+pub fn group_items<'a>(
+    items: &[&'a DueItem],
+    by_visitor: bool,
+    nobody: &str,
+) -> Vec<(String, Vec<&'a DueItem>)> {
+    let mut groups: BTreeMap<String, Vec<&'a DueItem>> = BTreeMap::new();
+    for item in items {
+        let key = if by_visitor {
+            item.responsible_name
+                .clone()
+                .unwrap_or_else(|| nobody.to_string())
+        } else {
+            item.community.clone().unwrap_or_default()
+        };
+        groups.entry(key).or_default().push(item);
+    }
+    groups.into_iter().collect()
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct DueData {
+    board: DueBoard,
+    people: Vec<Person>,
+}
+
+#[component]
+pub fn CoordDuePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let tier = RwSignal::new(String::new());
+    let mode = RwSignal::new(String::new());
+    let category = RwSignal::new(String::new());
+    let only_overdue = RwSignal::new(false);
+    let by_visitor = RwSignal::new(false);
+    let reload = RwSignal::new(0u32);
+    let data = LocalResource::new(move || {
+        reload.track();
+        async move {
+            let board = console_api::due("", DUE_LIMIT).await?;
+            let people = console_api::people().await.unwrap_or_default();
+            Ok::<_, ConsoleError>(DueData { board, people })
+        }
+    });
+    let category_ids = LocalResource::new(move || {
+        let category = category.get();
+        async move {
+            if category.is_empty() {
+                Ok(None)
+            } else {
+                console_api::elder_ids_with_category("", &category)
+                    .await
+                    .map(Some)
+            }
+        }
+    });
+    view! {
+        <section class="console-page due-board" data-testid="coord-due">
+            <ConsoleTitle title=Signal::derive(move || ct(i18n, "due.title")) testid="due-title" />
+            <div class="filters no-print">
+                <select data-testid="due-tier" on:change=move |e| tier.set(event_target_value(&e))>
+                    <option value="">{move || ct(i18n, "reg.all_tiers")}</option>
+                    {all_tier_ids().into_iter().map(|id| {
+                        let label = id.clone();
+                        view! { <option value=id>{move || tier_name(i18n.lang.get(), &label)}</option> }
+                    }).collect_view()}
+                </select>
+                <select data-testid="due-category" on:change=move |e| category.set(event_target_value(&e))>
+                    <option value="">{move || ct(i18n, "reg.all_categories")}</option>
+                    {Category::ALL.iter().map(|c| {
+                        let c = *c;
+                        view! { <option value=c.as_str()>{move || category_label(i18n.lang.get(), c)}</option> }
+                    }).collect_view()}
+                </select>
+                <select data-testid="due-mode" on:change=move |e| mode.set(event_target_value(&e))>
+                    <option value="">{move || ct(i18n, "due.any_mode")}</option>
+                    <option value="home">{move || ct(i18n, "surge.mode.home")}</option>
+                    <option value="any">{move || ct(i18n, "surge.mode.any")}</option>
+                </select>
+                <label class="check">
+                    <input type="checkbox" data-testid="due-only-overdue" on:change=move |e| only_overdue.set(event_target_checked(&e)) />
+                    {move || ct(i18n, "due.only_overdue")}
+                </label>
+                <span class="toggle">
+                    {move || ct(i18n, "due.group")}": "
+                    <button type="button" class="small-button" class:active=move || !by_visitor.get() data-testid="due-by-community"
+                        on:click=move |_| by_visitor.set(false)>{move || ct(i18n, "due.by_community")}</button>
+                    <button type="button" class="small-button" class:active=move || by_visitor.get() data-testid="due-by-visitor"
+                        on:click=move |_| by_visitor.set(true)>{move || ct(i18n, "due.by_visitor")}</button>
+                </span>
+            </div>
+            <Transition fallback=move || view! { <p class="loading">{move || ct(i18n, "loading")}</p> }>
+                {move || {
+                    // Read the filters before awaiting so that they are tracked.
+                    let (tier, mode, only_overdue, by_visitor) = (tier.get(), mode.get(), only_overdue.get(), by_visitor.get());
+                    Suspend::new(async move {
+                        let data = data.await?;
+                        let with_category = category_ids.await?;
+                        let filter = DueFilter { tier, mode, only_overdue, with_category };
+                        Ok::<_, ConsoleError>(view! { <Board data=data filter=filter by_visitor=by_visitor reload=reload /> })
+                    })
+                }}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn Board(
+    data: DueData,
+    filter: DueFilter,
+    by_visitor: bool,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = i18n.lang.get_untracked();
+    let items = filter_items(&data.board.items, &filter);
+    let count = items.len();
+    // Rendering is capped; the count above the board is always the full one.
+    let shown: Vec<&DueItem> = items.iter().take(MAX_SHOWN).copied().collect();
+    let groups = group_items(&shown, by_visitor, ct(i18n, "due.nobody"));
+    let people = data.people.clone();
+    let declined = data.board.declined.clone();
+    let empty = groups.is_empty();
+    let group_views = groups
+        .into_iter()
+        .map(|(name, items)| {
+            let overdue = items.iter().filter(|i| i.status.overdue).count();
+            let rows = items
+                .into_iter()
+                .map(|item| {
+                    let item = item.clone();
+                    let people = people.clone();
+                    let requirement = requirement_text(
+                        lang,
+                        &item.status.requirement.kind,
+                        &item.status.requirement.mode,
+                        item.status.requirement.count,
+                        &item.status.requirement.per,
+                    );
+                    let state = if item.status.overdue { "overdue" } else { "due" };
+                    view! {
+                        <tr data-testid="due-row" data-elder=item.elder_id.clone() data-state=state data-tier=item.tier.clone()
+                            data-mode=item.status.requirement.mode.clone()>
+                            <td>
+                                <A href=format!("/coord/elders/{}", item.elder_id)>{item.name.clone().unwrap_or_default()}</A>
+                            </td>
+                            <td>
+                                <span class=if item.status.overdue { "badge overdue" } else { "badge due" }>
+                                    {if item.status.overdue { ct(i18n, "due.overdue") } else { ct(i18n, "due.due") }}
+                                </span>
+                                {item.status.surge.as_ref().map(|_| view! { <span class="badge surge">{ct(i18n, "due.surge")}</span> })}
+                            </td>
+                            <td>{tier_name(lang, &item.tier)}</td>
+                            <td>{requirement}" · "{format!("{}/{}", item.status.done, item.status.requirement.count)}</td>
+                            <td>{ct(i18n, "due.due_by")}" "{item.status.next_due_by.clone()}</td>
+                            <td>{item.last_visit_date.clone().unwrap_or_else(|| "—".into())}</td>
+                            <td>{item.community.clone().unwrap_or_default()}</td>
+                            <td data-testid="due-responsible">{item.responsible_name.clone().unwrap_or_else(|| ct(i18n, "due.nobody").to_string())}</td>
+                            <td class="no-print"><Reassign elder_id=item.elder_id.clone() people=people reload=reload /></td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="due-group" data-testid="due-group" data-name=name.clone()>
+                    <h3>{name.clone()}" "<small>{format!("{} · {} {}", ct(i18n, "due.overdue"), overdue, "")}</small></h3>
+                    <div class="table-wrap">
+                        <table class="data-table">
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                </section>
+            }
+        })
+        .collect_view();
+    view! {
+        <p class="count" data-testid="due-count" data-count=count.to_string()>
+            {format!("{count} {}", ct(i18n, "due.count"))}" · "{ct(i18n, "reg.total")}" "{data.board.total}
+        </p>
+        {if empty {
+            view! { <p class="empty" data-testid="due-empty">{ct(i18n, "due.empty")}</p> }.into_any()
+        } else {
+            group_views.into_any()
+        }}
+        <section class="declined" data-testid="due-declined">
+            <h3>{move || ct(i18n, "due.declined")}" ("{declined.len()}")"</h3>
+            <ul>
+                {declined.iter().map(|d| view! {
+                    <li data-testid="declined-row" data-elder=d.id.clone()>{format!("{}（{}）", d.name, d.community.clone().unwrap_or_default())}</li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn Reassign(elder_id: String, people: Vec<Person>, reload: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let chosen = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ConsoleError>);
+    let submit = move |_| {
+        let who = chosen.get_untracked();
+        if who.is_empty() {
+            return;
+        }
+        let id = elder_id.clone();
+        error.set(None);
+        spawn_local(async move {
+            // Keep the backup visitor (unless it is the new responsible one).
+            let backup = match console_api::elder(&id).await {
+                Ok(detail) => detail.elder["backup_visitor_ids"][0]
+                    .as_str()
+                    .map(str::to_string)
+                    .filter(|b| *b != who),
+                Err(_) => None,
+            };
+            let request = AssignRequest {
+                elder_ids: vec![id],
+                responsible_id: Some(who),
+                backup_id: backup,
+                ..Default::default()
+            };
+            match console_api::assign(&request).await {
+                Ok(_) => reload.update(|n| *n += 1),
+                Err(failure) => error.set(Some(failure)),
+            }
+        });
+    };
+    view! {
+        <span class="reassign">
+            <select data-testid="due-reassign-select" on:change=move |e| chosen.set(event_target_value(&e))>
+                <option value="">{move || ct(i18n, "assign.nobody")}</option>
+                {visitor_options(&people)}
+            </select>
+            <button type="button" class="small-button" data-testid="due-reassign" on:click=submit>{move || ct(i18n, "due.reassign")}</button>
+            <ConsoleErrorLine error=error testid="due-reassign-error" />
+        </span>
+    }
+}

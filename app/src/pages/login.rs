@@ -1,0 +1,140 @@
+//! Log-in: the only step that needs the network. Afterwards the device works offline until
+//! log-out.
+
+use crate::clock;
+use crate::components::{ErrorLine, LangSwitch};
+use crate::error::AppError;
+use crate::i18n::use_i18n;
+use crate::model::Session;
+use crate::store::{api_post, Store};
+use crate::sync::{self, use_sync};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+use serde_json::{json, Value};
+
+/// Reads the log-in answer leniently: `{user: {id, login, name, role}, token?}` or the same
+/// fields at the top level.
+fn session_from_answer(answer: &Value, login: &str) -> Session {
+    let user = answer.get("user").unwrap_or(answer);
+    let text =
+        |value: &Value, key: &str| value.get(key).and_then(Value::as_str).map(str::to_string);
+    Session {
+        user_id: text(user, "id")
+            .or_else(|| text(user, "user_id"))
+            .or_else(|| user.get("id").map(Value::to_string))
+            .unwrap_or_default(),
+        login: text(user, "login").unwrap_or_else(|| login.to_string()),
+        name: text(user, "name").unwrap_or_else(|| login.to_string()),
+        role: text(user, "role").unwrap_or_else(|| "volunteer".to_string()),
+        token: text(answer, "token"),
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync_state = use_sync();
+    let navigate = use_navigate();
+    let login = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<AppError>);
+
+    // Already logged in (e.g. back button): go home.
+    Effect::new({
+        let navigate = navigate.clone();
+        move |_| {
+            if sync_state.session.with(Option::is_some) {
+                navigate("/", Default::default());
+            }
+        }
+    });
+
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let login_value = login.get_untracked().trim().to_string();
+        let password_value = password.get_untracked();
+        if login_value.is_empty() {
+            error.set(Some(AppError::Invalid {
+                field: i18n.t("login.login").to_string(),
+                message: "必填 (required)".to_string(),
+            }));
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let answer: Result<Value, AppError> = api_post(
+                "/api/login",
+                &json!({"login": login_value, "password": password_value}),
+                None,
+            )
+            .await;
+            let result = match answer {
+                Ok(answer) => {
+                    let session = session_from_answer(&answer, &login_value);
+                    let store = Store::default();
+                    match store.start_session(&session, &clock::new_id("c")).await {
+                        Ok(()) => Ok(session),
+                        Err(error) => Err(error),
+                    }
+                }
+                Err(AppError::Unauthorized) => Err(AppError::Invalid {
+                    field: i18n.t("login.login").to_string(),
+                    message: i18n.t("login.failed").to_string(),
+                }),
+                Err(error) => Err(error),
+            };
+            busy.set(false);
+            match result {
+                Ok(session) => {
+                    password.set(String::new());
+                    sync_state.session.set(Some(session));
+                    sync::start(sync_state);
+                }
+                Err(failure) => error.set(Some(failure)),
+            }
+        });
+    };
+
+    view! {
+        <section class="login" data-testid="login-page">
+            <h2>{move || i18n.t("login.title")}</h2>
+            <form on:submit=submit class="stack">
+                <label class="field">
+                    <span>{move || i18n.t("login.login")}</span>
+                    <input
+                        type="text"
+                        name="login"
+                        autocomplete="username"
+                        autocapitalize="off"
+                        data-testid="login-name"
+                        prop:value=move || login.get()
+                        on:input=move |event| login.set(event_target_value(&event))
+                    />
+                </label>
+                <label class="field">
+                    <span>{move || i18n.t("login.password")}</span>
+                    <input
+                        type="password"
+                        name="password"
+                        autocomplete="current-password"
+                        data-testid="login-password"
+                        prop:value=move || password.get()
+                        on:input=move |event| password.set(event_target_value(&event))
+                    />
+                </label>
+                <ErrorLine error=error />
+                <button type="submit" class="big-button primary" data-testid="login-submit" disabled=move || busy.get()>
+                    {move || if busy.get() { i18n.t("login.busy") } else { i18n.t("login.submit") }}
+                </button>
+                <p class="hint">{move || i18n.t("login.offline")}</p>
+            </form>
+            <LangSwitch />
+        </section>
+    }
+}
