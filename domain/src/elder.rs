@@ -649,7 +649,8 @@ pub struct ElderFile {
     pub birth_date: Option<NaiveDate>,
     // --- residence
     pub address: Address,
-    /// 是否居住在户籍所在地 (天津 附件4); false = 人户分离.
+    /// 是否居住在户籍所在地 (天津 附件4); false = 人户分离. Absent in JSON = true.
+    #[serde(default = "yes")]
     pub lives_at_household_registration: bool,
     /// Region code of the household-registration place when it differs (人户分离), so that
     /// street is informed too (天津 §三(二)).
@@ -689,6 +690,10 @@ pub struct ElderFile {
     /// Last re-verification of the ledger entry (天津: every half year).
     pub last_reverified_on: Option<NaiveDate>,
     pub notes: Option<String>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl ElderFile {
@@ -831,9 +836,16 @@ impl ElderFile {
             }
         }
         if !self.lives_at_household_registration {
-            if let Some(code) = &self.household_registration_region_code {
-                if let Err(e) = RegionCode::parse(code) {
-                    push("household_registration_region_code", bad, e.to_string());
+            match &self.household_registration_region_code {
+                None => push(
+                    "household_registration_region_code",
+                    missing,
+                    "人户分离须填写户籍所在地区划代码，以便告知户籍地街道(乡镇) (registration place is required when living elsewhere)".into(),
+                ),
+                Some(code) => {
+                    if let Err(e) = RegionCode::parse(code) {
+                        push("household_registration_region_code", bad, e.to_string());
+                    }
                 }
             }
         }

@@ -523,7 +523,7 @@ pub struct ProfileHistory {
 
 impl ProfileHistory {
     pub fn new(mut versions: Vec<PolicyProfile>) -> ProfileHistory {
-        versions.sort_by(|a, b| (a.effective_from, a.version).cmp(&(b.effective_from, b.version)));
+        versions.sort_by_key(|p| (p.effective_from, p.version));
         ProfileHistory { versions }
     }
 

@@ -309,3 +309,27 @@ fn history_picks_the_version_in_force() {
     assert_eq!(history.in_force_on(d("2025-07-01")).unwrap().version, 2);
     assert_eq!(history.latest().unwrap().version, 2);
 }
+
+#[test]
+fn living_away_from_registration_needs_the_registration_place() {
+    // 天津 §三(二): 人户分离对象的有关情况及时告知户籍地街道(乡镇).
+    check_file(
+        |v| v["lives_at_household_registration"] = json!(false),
+        expect![[r#"
+            household_registration_region_code missing_field: 人户分离须填写户籍所在地区划代码，以便告知户籍地街道(乡镇) (registration place is required when living elsewhere)
+        "#]],
+    );
+    check_file(
+        |v| {
+            v["lives_at_household_registration"] = json!(false);
+            v["household_registration_region_code"] = json!("610926102000");
+        },
+        expect![[r#"
+            ok
+        "#]],
+    );
+    // Absent means "lives at the registration place".
+    let mut value = good_file();
+    value.as_object_mut().unwrap().remove("lives_at_household_registration");
+    assert!(ElderFile::from_json(&value).unwrap().lives_at_household_registration);
+}
