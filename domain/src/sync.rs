@@ -50,13 +50,9 @@ pub type FieldVersions = BTreeMap<String, u64>;
 
 /// Fields of an elder file that a volunteer may see and edit from the phone. Every other
 /// field (ID number, certificate numbers, income, …) stays on the server.
-pub const VOLUNTEER_EDITABLE_FIELDS: &[&str] = &[
-    "phone",
-    "address",
-    "emergency_contacts",
-    "open_hazards",
-    "open_needs",
-];
+/// Values use the `ElderFile` JSON forms: `phone` a string, `emergency_contacts` a list of
+/// `{kind, name, relation, phone}`, `consent` `accepted` | `declined` | `pending`.
+pub const VOLUNTEER_EDITABLE_FIELDS: &[&str] = &["phone", "emergency_contacts", "consent"];
 
 /// `POST /api/sync/push` request body.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -272,6 +268,9 @@ impl Outbox {
 /// An emergency contact (in order: child, close relative, community contact).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct EmergencyContact {
+    /// `child` | `relative` | `community`.
+    #[serde(default)]
+    pub kind: String,
     pub name: String,
     #[serde(default)]
     pub relation: String,
@@ -307,6 +306,7 @@ pub struct VolunteerElderView {
     /// Name of the community (社区/村).
     #[serde(default)]
     pub community: String,
+    /// Address for display (区 街道 社区 门牌).
     #[serde(default)]
     pub address: String,
     #[serde(default)]
@@ -324,8 +324,10 @@ pub struct VolunteerElderView {
     /// `accepted` | `declined` | `pending`.
     #[serde(default)]
     pub consent: String,
+    /// Hazards found at the latest visit (labels, Chinese).
     #[serde(default)]
     pub open_hazards: Vec<String>,
+    /// Needs referred at the latest visit (labels, Chinese).
     #[serde(default)]
     pub open_needs: Vec<String>,
     #[serde(default)]
@@ -352,6 +354,9 @@ pub struct SurgeView {
     /// Tiers concerned; empty = every tier.
     #[serde(default)]
     pub tiers: Vec<String>,
+    /// Categories concerned (any of them); empty = every elder.
+    #[serde(default)]
+    pub categories: Vec<String>,
     /// Extra requirement (`{"kind","mode","count","per"}`).
     #[serde(default)]
     pub requirement: Value,

@@ -1,1 +1,133 @@
+//! Tanfang worker: the HTTP API (`/api/*`) over D1, next to the app's static files.
+//!
+//! Design decisions:
+//! - One route table ([`route`]) maps method + path to thin handlers in [`handlers`]; every
+//!   handler returns `Result<Response, AppError>` and [`error::AppError::into_response`] is the
+//!   only place that chooses status codes and the error JSON shape
+//!   `{"error":{"code","message","field"}}`.
+//! - Storage goes through [`store::Db`], which batches statements so each request makes a
+//!   bounded number of D1 round trips (reported in `x-d1-round-trips`).
+//! - Privacy is enforced here, not in the app: volunteers only ever receive
+//!   [`tanfang_domain::sync::VolunteerElderView`]s built from columns that exclude ID numbers,
+//!   certificate numbers and income (those live in the `sensitive` column, never selected for
+//!   them); coordinators see a masked ID number unless they `reveal` it, which is audited.
+//! - Business rules (validation, classification, schedules, monthly rate, merge) come from the
+//!   shared `tanfang-domain` crate so the phone and the server agree.
 
+pub mod auth;
+pub mod context;
+pub mod crypto;
+pub mod error;
+pub mod handlers;
+pub mod http;
+pub mod registry;
+pub mod seed;
+pub mod store;
+pub mod tally;
+pub mod views;
+
+use context::Ctx;
+use error::{AppError, AppResult};
+use handlers::{admin, auth as auth_handlers, dev, elders, sync};
+use worker::{event, Context, Env, Method, Request, Response};
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _worker_context: Context) -> worker::Result<Response> {
+    let database = match env.d1("DB") {
+        Ok(database) => database,
+        Err(error) => {
+            return Ok(AppError::Internal(format!("no D1 binding: {error}")).into_response())
+        }
+    };
+    let ctx = Ctx {
+        db: store::Db::new(database),
+        ip: http::client_ip(&req),
+        now_ms: worker::Date::now().as_millis() as i64,
+        env,
+    };
+    let mut response = route(req, &ctx)
+        .await
+        .unwrap_or_else(AppError::into_response);
+    let headers = response.headers_mut();
+    let _ = headers.set("x-d1-round-trips", &ctx.db.round_trips().to_string());
+    let _ = headers.set("x-d1-statements", &ctx.db.statements().to_string());
+    Ok(response)
+}
+
+/// The route table.
+pub async fn route(req: Request, ctx: &Ctx) -> AppResult<Response> {
+    let path = req.path();
+    let method = req.method();
+    let segments: Vec<&str> = path
+        .trim_start_matches('/')
+        .trim_end_matches('/')
+        .split('/')
+        .collect();
+    use Method::{Get, Post, Put};
+    match (method, segments.as_slice()) {
+        (Post, ["api", "auth", "login"]) => auth_handlers::login(req, ctx).await,
+        (Post, ["api", "auth", "logout"]) => auth_handlers::logout(req, ctx).await,
+        (Get, ["api", "me"]) => auth_handlers::me(req, ctx).await,
+
+        (Post, ["api", "sync", "push"]) => sync::push(req, ctx).await,
+        (Get, ["api", "sync", "pull"]) => sync::pull(req, ctx).await,
+
+        (Get, ["api", "elders"]) => elders::list(req, ctx).await,
+        (Post, ["api", "elders"]) => elders::create(req, ctx).await,
+        (Get, ["api", "elders", id]) => elders::get(req, ctx, id).await,
+        (Put, ["api", "elders", id]) => elders::update(req, ctx, id).await,
+        (Post, ["api", "elders", id, "reveal"]) => elders::reveal(req, ctx, id).await,
+
+        (Get, ["api", "regions"]) => admin::regions(req, ctx).await,
+        (Get, ["api", "people"]) => admin::people(req, ctx).await,
+        (Post, ["api", "people", id, "disable"]) => admin::set_disabled(req, ctx, id, true).await,
+        (Post, ["api", "people", id, "enable"]) => admin::set_disabled(req, ctx, id, false).await,
+        (Get, ["api", "groups"]) => admin::groups(req, ctx).await,
+        (Post, ["api", "assignments"]) => admin::assign(req, ctx).await,
+        (Get, ["api", "due"]) => admin::due(req, ctx).await,
+        (Get, ["api", "stats", "monthly"]) => admin::monthly_stats(req, ctx).await,
+        (Get, ["api", "surges"]) => admin::list_surges(req, ctx).await,
+        (Post, ["api", "surges"]) => admin::create_surge(req, ctx).await,
+        (Get, ["api", "conflicts"]) => admin::conflicts(req, ctx).await,
+        (Post, ["api", "conflicts", id, "resolve"]) => admin::resolve_conflict(req, ctx, id).await,
+        (Get, ["api", "audit"]) => admin::audit(req, ctx).await,
+
+        (Post, ["api", "dev", "seed"]) => dev::seed(req, ctx).await,
+        (Post, ["api", "dev", "bulk"]) => dev::bulk(req, ctx).await,
+
+        (_, ["api", ..]) if is_known_path(&segments) => Err(AppError::MethodNotAllowed),
+        (_, ["api", ..]) => Err(AppError::NotFound),
+        // Everything else is the app (run_worker_first only sends /api/* here, but be safe).
+        _ => {
+            let assets = ctx.env.assets("ASSETS")?;
+            Ok(assets.fetch_request(req).await?)
+        }
+    }
+}
+
+fn is_known_path(segments: &[&str]) -> bool {
+    matches!(
+        segments,
+        ["api", "auth", "login" | "logout"]
+            | ["api", "me"]
+            | ["api", "sync", "push" | "pull"]
+            | ["api", "elders"]
+            | ["api", "elders", _]
+            | ["api", "elders", _, "reveal"]
+            | [
+                "api",
+                "regions"
+                    | "people"
+                    | "groups"
+                    | "assignments"
+                    | "due"
+                    | "surges"
+                    | "conflicts"
+                    | "audit"
+            ]
+            | ["api", "people", _, "disable" | "enable"]
+            | ["api", "stats", "monthly"]
+            | ["api", "conflicts", _, "resolve"]
+            | ["api", "dev", "seed" | "bulk"]
+    )
+}

@@ -1,0 +1,7 @@
+//! Thin HTTP handlers: parse, check the caller, call storage/domain, answer JSON.
+
+pub mod admin;
+pub mod auth;
+pub mod dev;
+pub mod elders;
+pub mod sync;
