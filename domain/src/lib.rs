@@ -5,16 +5,17 @@
 //! - Builds for native and `wasm32-unknown-unknown` alike, so the phone and the server decide
 //!   schedules with the same code.
 
+pub mod classify;
 pub mod date;
+pub mod demo;
+pub mod elder;
+pub mod group;
 pub mod id_number;
 pub mod phone;
-pub mod region;
-pub mod elder;
-pub mod policy;
-pub mod classify;
-pub mod schedule;
-pub mod rate;
-pub mod visit;
 pub mod pinyin;
-pub mod demo;
+pub mod policy;
+pub mod rate;
+pub mod region;
+pub mod schedule;
 pub mod sync;
+pub mod visit;
