@@ -64,6 +64,15 @@ enum Command {
         #[arg(long)]
         input: Option<PathBuf>,
     },
+    /// Print a built-in policy profile as JSON, or (`--check FILE`) check that a local profile
+    /// is never weaker than it.
+    Profile {
+        #[arg(long, value_parser = parse_policy)]
+        policy: PolicyId,
+        /// A local profile (JSON) to check against the built-in one.
+        #[arg(long)]
+        check: Option<PathBuf>,
+    },
     /// Check a roster before import: every bad field of every line. Lines with a `name` are
     /// full files (一人一档), others are elder facts.
     Validate {
@@ -163,6 +172,41 @@ fn run(cli: Cli) -> Result<bool, String> {
             report.errors = errors;
             writeln!(out, "{}", to_json(&report)).map_err(|e| e.to_string())?;
             Ok(errors == 0)
+        }
+        Command::Profile { policy, check } => {
+            let base = PolicyProfile::builtin(policy);
+            match check {
+                None => {
+                    write_line(&mut out, &to_json(&base))?;
+                    Ok(true)
+                }
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path).map_err(|e| {
+                        format!(
+                            "无法读取配置文件 {} (cannot read profile): {e}",
+                            path.display()
+                        )
+                    })?;
+                    let errors: Vec<String> = match serde_json::from_str::<PolicyProfile>(&text) {
+                        Err(e) => vec![format!("配置文件格式错误 (bad profile JSON): {e}")],
+                        Ok(local) => local
+                            .check_not_weaker_than(&base)
+                            .err()
+                            .unwrap_or_default()
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect(),
+                    };
+                    write_line(
+                        &mut out,
+                        &to_json(&ProfileCheck {
+                            ok: errors.is_empty(),
+                            errors: &errors,
+                        }),
+                    )?;
+                    Ok(errors.is_empty())
+                }
+            }
         }
         Command::Validate { today, input } => {
             let today = today.unwrap_or_else(today_in_china);
@@ -363,6 +407,12 @@ fn read_elder_with_visits(value: &Value) -> Result<(ElderFacts, Vec<VisitFact>),
     })?;
     let visits = VisitFact::list_from_json(object.get("visits"), "visits")?;
     Ok((facts, visits))
+}
+
+#[derive(Serialize)]
+struct ProfileCheck<'a> {
+    ok: bool,
+    errors: &'a [String],
 }
 
 #[derive(Serialize)]

@@ -260,3 +260,35 @@ fn validate_reports_every_bad_field() {
         "#]],
     );
 }
+
+#[test]
+fn profiles_print_and_check() {
+    let printed = run(&["profile", "--policy", "tianjin"], "");
+    assert!(
+        printed.starts_with("exit 0\n{\"id\":\"tianjin\",\"policy\":\"tianjin\",\"version\":1"),
+        "{printed}"
+    );
+    // A local profile that asks for a phone call where 天津 asks for a home visit is weaker.
+    let json = printed.lines().nth(1).unwrap().replace(
+        r#"{"kind":"visit","mode":"home","count":1,"per":"month"}"#,
+        r#"{"kind":"visit","mode":"any","count":1,"per":"month"}"#,
+    );
+    let path =
+        std::env::temp_dir().join(format!("tanfang-weak-profile-{}.json", std::process::id()));
+    std::fs::write(&path, json).unwrap();
+    check(
+        &[
+            "profile",
+            "--policy",
+            "tianjin",
+            "--check",
+            path.to_str().unwrap(),
+        ],
+        "",
+        expect![[r#"
+            exit 1
+            {"ok":false,"errors":["本地配置弱于基础配置: 等级 disabled 的要求 上门探访 ≥1次/每月 没有被同等或更严的要求覆盖 (weaker than base)"]}
+        "#]],
+    );
+    std::fs::remove_file(&path).unwrap();
+}
