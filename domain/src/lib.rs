@@ -3,7 +3,19 @@
 //! Design decisions (see ARCHITECTURE.md):
 //! - No IO, no clock: every function that depends on "now" takes the date as a parameter.
 //! - Builds for native and `wasm32-unknown-unknown` alike, so the phone and the server decide
-//!   schedules with the same code.
+//!   schedules with the same code (`tests/wasm_parity.rs` checks this in Chromium).
+//! - Dates are China Standard Time calendar days ([`date`]); instants become dates only at the
+//!   edge ([`date::cst_date_from_unix_millis`]).
+//! - Policies are data ([`policy::PolicyProfile`]): tiers tried in order with conditions and
+//!   requirement rules, versioned, and a local profile may only be stricter than its base.
+//! - Errors carry the CLI contract's codes ([`classify::ErrorCode`]) and name the field; messages
+//!   are Chinese first, English in brackets.
+//!
+//! The flow: [`elder::ElderFile`] (一人一档) → [`elder::ElderFacts`] → [`classify::classify`]
+//! under a [`policy::PolicyProfile`] → [`schedule::schedule`] / [`schedule::due_list`] with the
+//! elder's visits and active [`schedule::Surge`]s → [`rate`] (月探访率), computed from scratch
+//! or kept incrementally as [`rate::MonthlyTally`] rows keyed by (month, community, tier).
+//! Region codes are 12-digit 统计用区划代码 and subtree membership is a prefix test ([`region`]).
 
 pub mod classify;
 pub mod date;
