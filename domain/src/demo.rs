@@ -21,6 +21,8 @@
 //! - **Scales for benchmarks.** [`scaled`] uses the same generator with as many communities as
 //!   needed (about 400 elders each) and an exact number of visits per elder.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -370,8 +372,12 @@ enum Volume {
 
 /// Volunteers of one community, for assignments.
 struct CommunityTeam {
+    coordinator: usize,
     volunteers: Vec<usize>,
 }
+
+/// Volunteer kind of each person id, for the visits' 服务人员类别.
+type KindsById = HashMap<String, VisitorCategory>;
 
 fn generate(
     today: NaiveDate,
@@ -382,6 +388,13 @@ fn generate(
 ) -> DemoData {
     let mut rng = Rng(0x5441_4E46_414E_4721); // "TANFANG!"
     let (people, groups, teams) = make_people(&mut rng, &communities, &street_names);
+    let kinds: KindsById = people
+        .iter()
+        .filter_map(|p| {
+            let kind = VisitorCategory::parse(p.volunteer_kind.as_deref()?)?;
+            Some((p.id.clone(), kind))
+        })
+        .collect();
     let n_elders = match volume {
         Volume::Demo { elders } | Volume::Scaled { elders, .. } => elders,
     };
@@ -418,18 +431,11 @@ fn generate(
         let elder_visits = match volume {
             Volume::Demo { .. } => {
                 let overdue = index % 12 == 5;
-                demo_visits(&mut rng, &elder, today, overdue, community, &people)
+                demo_visits(&mut rng, &elder, today, overdue, community, &kinds)
             }
             Volume::Scaled {
                 visits_per_elder, ..
-            } => scaled_visits(
-                &mut rng,
-                &elder,
-                today,
-                visits_per_elder,
-                community,
-                &people,
-            ),
+            } => scaled_visits(&mut rng, &elder, today, visits_per_elder, community, &kinds),
         };
         visits.extend(elder_visits);
         elders.push(elder);
@@ -487,7 +493,7 @@ fn make_people(
     }
     let mut teams = Vec::with_capacity(communities.len());
     for (index, community) in communities.iter().enumerate() {
-        add_person(
+        let coordinator = add_person(
             &mut people,
             rng,
             format!("c{}", index + 1),
@@ -507,7 +513,10 @@ fn make_people(
                 Some(community.code.clone()),
             ));
         }
-        teams.push(CommunityTeam { volunteers });
+        teams.push(CommunityTeam {
+            coordinator,
+            volunteers,
+        });
     }
     // A school group (students count service hours for credit) paired with the first
     // community, and an enterprise group paired with the last one.
@@ -742,12 +751,7 @@ fn make_elder(
         7..=14 => Consent::Pending,
         _ => Consent::Accepted,
     };
-    let coordinator = people
-        .iter()
-        .find(|p| {
-            p.role == DemoRole::Coordinator && p.region_code.as_deref() == Some(&community.code)
-        })
-        .map(|p| p.id.clone());
+    let coordinator = Some(people[team.coordinator].id.clone());
     let consent_history = match consent {
         Consent::Pending => vec![],
         decision => vec![ConsentRecord {
@@ -959,7 +963,7 @@ fn demo_visits(
     today: NaiveDate,
     overdue: bool,
     community: &CommunitySpec,
-    people: &[DemoPerson],
+    kinds: &KindsById,
 ) -> Vec<VisitRecord> {
     if elder.consent == Consent::Declined {
         return vec![];
@@ -988,7 +992,7 @@ fn demo_visits(
         }
     }
     dates.sort();
-    make_visits(rng, elder, &dates, community, people)
+    make_visits(rng, elder, &dates, community, kinds)
 }
 
 /// Exactly `count` visits spread over the last 12 months.
@@ -998,7 +1002,7 @@ fn scaled_visits(
     today: NaiveDate,
     count: usize,
     community: &CommunitySpec,
-    people: &[DemoPerson],
+    kinds: &KindsById,
 ) -> Vec<VisitRecord> {
     let mut dates: Vec<NaiveDate> = (0..count)
         .map(|number| {
@@ -1008,7 +1012,7 @@ fn scaled_visits(
         })
         .collect();
     dates.sort();
-    make_visits(rng, elder, &dates, community, people)
+    make_visits(rng, elder, &dates, community, kinds)
 }
 
 /// First day and last day (or today) of the month `months_ago` months before today's.
@@ -1029,7 +1033,7 @@ fn make_visits(
     elder: &ElderFile,
     dates: &[NaiveDate],
     community: &CommunitySpec,
-    people: &[DemoPerson],
+    kinds: &KindsById,
 ) -> Vec<VisitRecord> {
     let responsible = elder.responsible_visitor_id.clone().unwrap_or_default();
     let impaired = elder.facts().impaired();
@@ -1040,12 +1044,7 @@ fn make_visits(
             Some(backup) if rng.chance(20) => backup.clone(),
             _ => responsible.clone(),
         };
-        let visitor_category = people
-            .iter()
-            .find(|p| p.id == visitor_id)
-            .and_then(|p| p.volunteer_kind.as_deref())
-            .and_then(VisitorCategory::parse)
-            .unwrap_or_default();
+        let visitor_category = kinds.get(&visitor_id).copied().unwrap_or_default();
         let mode = match rng.below(100) {
             0..=69 => VisitMode::Home,
             70..=87 => VisitMode::Phone,

@@ -178,42 +178,93 @@ pub fn initials_from_key(key: &str) -> String {
 ///   readings of consecutive characters, starting at any character: `zs`, `zhangs`,
 ///   `zhangsan`, `zsan` and `san` find 张三; `zz` does not. An empty `key` (not computed)
 ///   finds nothing by pinyin.
+///
+/// To filter a list, prepare the query once with [`NameQuery::new`] instead.
 pub fn matches(query: &str, name: &str, key: &str) -> bool {
-    let query: String = query.chars().filter(|c| !c.is_whitespace()).collect();
-    if query.is_empty() {
-        return true;
-    }
-    if !query.is_ascii() {
-        return name.contains(&query);
-    }
-    let query = query.to_ascii_lowercase();
-    let query = query.as_bytes();
-    let groups: Vec<Vec<&[u8]>> = key
-        .split(' ')
-        .filter(|group| !group.is_empty())
-        .map(|group| group.split('|').map(str::as_bytes).collect())
-        .collect();
-    (0..groups.len()).any(|start| matches_from(query, &groups[start..]))
+    NameQuery::new(query).matches(name, key)
 }
 
-/// Whether all of `query` is consumed by non-empty reading prefixes of `groups[0]`,
-/// `groups[1]`, … in order. Dynamic programming over query positions: `reachable[i]` says the
-/// first `i` bytes were consumed after some number of groups.
-fn matches_from(query: &[u8], groups: &[Vec<&[u8]>]) -> bool {
+/// A prepared name query: normalised once, then tested against many names without
+/// allocating.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameQuery {
+    /// Whitespace removed; lower-cased when ASCII.
+    text: String,
+}
+
+impl NameQuery {
+    /// Prepares `query` (see [`matches`] for the rules).
+    pub fn new(query: &str) -> NameQuery {
+        let mut text: String = query.chars().filter(|c| !c.is_whitespace()).collect();
+        if text.is_ascii() {
+            text.make_ascii_lowercase();
+        }
+        NameQuery { text }
+    }
+
+    /// Whether the query finds everyone (it is empty).
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// Whether this query finds `name` with search key `key`.
+    pub fn matches(&self, name: &str, key: &str) -> bool {
+        if self.text.is_empty() {
+            return true;
+        }
+        if !self.text.is_ascii() {
+            return name.contains(self.text.as_str());
+        }
+        let query = self.text.as_bytes();
+        if query.len() < 64 {
+            matches_short(query, key)
+        } else {
+            matches_long(query, key)
+        }
+    }
+}
+
+/// The consumed-prefix dynamic programme of [`NameQuery::matches`] for queries shorter than 64
+/// bytes: bit `i` of `reachable` says the first `i` query bytes were consumed by prefixes of
+/// the readings of consecutive groups ending just before the current group. Bit 0 is set
+/// before every group, so a match may start at any character.
+fn matches_short(query: &[u8], key: &str) -> bool {
+    let done = 1u64 << query.len();
+    let mut reachable = 1u64;
+    for group in key.split(' ').filter(|group| !group.is_empty()) {
+        let mut next = 0u64;
+        let mut positions = reachable & (done - 1);
+        while positions != 0 {
+            let position = positions.trailing_zeros() as usize;
+            positions &= positions - 1;
+            for reading in group.split('|') {
+                let common = common_prefix(reading.as_bytes(), &query[position..]);
+                if common > 0 {
+                    // Bits position+1 ..= position+common.
+                    next |= ((1u64 << common) - 1) << (position + 1);
+                }
+            }
+        }
+        if next & done != 0 {
+            return true;
+        }
+        reachable = next | 1;
+    }
+    false
+}
+
+/// The same programme with a boolean vector, for (unusually) long queries.
+fn matches_long(query: &[u8], key: &str) -> bool {
     let mut reachable = vec![false; query.len() + 1];
     reachable[0] = true;
-    for group in groups {
+    for group in key.split(' ').filter(|group| !group.is_empty()) {
         let mut next = vec![false; query.len() + 1];
         for position in 0..query.len() {
             if !reachable[position] {
                 continue;
             }
-            for reading in group {
-                let common = reading
-                    .iter()
-                    .zip(&query[position..])
-                    .take_while(|(a, b)| a == b)
-                    .count();
+            for reading in group.split('|') {
+                let common = common_prefix(reading.as_bytes(), &query[position..]);
                 for length in 1..=common {
                     next[position + length] = true;
                 }
@@ -222,10 +273,12 @@ fn matches_from(query: &[u8], groups: &[Vec<&[u8]>]) -> bool {
         if next[query.len()] {
             return true;
         }
-        if !next.iter().any(|&r| r) {
-            return false;
-        }
+        next[0] = true;
         reachable = next;
     }
     false
+}
+
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
 }

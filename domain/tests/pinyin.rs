@@ -2,7 +2,7 @@
 #![cfg(feature = "pinyin")]
 
 use expect_test::{expect, Expect};
-use tanfang_domain::pinyin::{initials, initials_from_key, matches, search_key};
+use tanfang_domain::pinyin::{initials, initials_from_key, matches, search_key, NameQuery};
 
 /// One line per name: the name, its initials and its search key.
 fn check_keys(names: &[&str], expected: Expect) {
@@ -151,14 +151,63 @@ fn search() {
     );
 }
 
-proptest::proptest! {
-    /// Every name is found by its own initials and by its own key's first readings joined.
-    #[test]
-    fn a_name_is_found_by_its_initials(name in "[\u{4e00}-\u{9fa5}]{1,4}") {
-        let key = search_key(&name);
-        let first_readings: String = key.split(' ').map(|g| g.split('|').next().unwrap()).collect();
-        proptest::prop_assert!(matches(&initials(&name), &name, &key));
-        proptest::prop_assert!(matches(&first_readings, &name, &key));
-        proptest::prop_assert!(matches(&name, &name, &key));
+/// Queries of 64 bytes and more take the long path of the matcher.
+#[test]
+fn long_queries() {
+    let name = format!("{}李", "a".repeat(70));
+    let key = search_key(&name);
+    assert!(matches(&"a".repeat(70), &name, &key));
+    assert!(matches(&format!("{}l", "a".repeat(70)), &name, &key));
+    assert!(matches(&format!("{}li", "a".repeat(65)), &name, &key));
+    assert!(!matches(&format!("{}lix", "a".repeat(70)), &name, &key));
+    assert!(!matches(&"a".repeat(71), &name, &key));
+    let query = NameQuery::new(" Z S ");
+    assert!(query.matches("张三", &search_key("张三")));
+    assert!(!query.is_empty());
+}
+
+/// The matcher's definition, written naively: some start group, then each group in turn
+/// consumes a non-empty prefix of one of its readings, until the query is used up.
+fn reference_matches(query: &str, key: &str) -> bool {
+    fn from(query: &[u8], groups: &[Vec<&str>]) -> bool {
+        if query.is_empty() {
+            return true;
+        }
+        let Some((group, rest)) = groups.split_first() else {
+            return false;
+        };
+        group.iter().any(|reading| {
+            (1..=reading.len().min(query.len()))
+                .any(|n| reading.as_bytes()[..n] == query[..n] && from(&query[n..], rest))
+        })
+    }
+    let groups: Vec<Vec<&str>> = key.split(' ').map(|g| g.split('|').collect()).collect();
+    let query = query.to_ascii_lowercase();
+    (0..groups.len()).any(|start| from(query.as_bytes(), &groups[start..]))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod properties {
+    use super::*;
+
+    proptest::proptest! {
+        /// The fast matcher agrees with the naive definition.
+        #[test]
+        fn matcher_agrees_with_its_definition(name in "[\u{4e00}-\u{9fa5}]{1,4}", query in "[a-z]{1,8}") {
+            let key = search_key(&name);
+            proptest::prop_assert_eq!(matches(&query, &name, &key), reference_matches(&query, &key), "{} {}", query, key);
+        }
+    }
+
+    proptest::proptest! {
+        /// Every name is found by its own initials and by its own key's first readings joined.
+        #[test]
+        fn a_name_is_found_by_its_initials(name in "[\u{4e00}-\u{9fa5}]{1,4}") {
+            let key = search_key(&name);
+            let first_readings: String = key.split(' ').map(|g| g.split('|').next().unwrap()).collect();
+            proptest::prop_assert!(matches(&initials(&name), &name, &key));
+            proptest::prop_assert!(matches(&first_readings, &name, &key));
+            proptest::prop_assert!(matches(&name, &name, &key));
+        }
     }
 }

@@ -466,6 +466,7 @@ fn clock_skew() {
     );
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 mod properties {
     use super::*;
     use proptest::prelude::*;
