@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::classify::{Classification, ClassifyError, ErrorCode};
 use crate::date::parse_date;
-use crate::elder::Category;
+use crate::elder::{Category, FieldError};
 use crate::policy::{Kind, Requirement, VisitMode};
 use crate::region::code_in_subtree;
 
@@ -143,6 +143,54 @@ pub struct Surge {
 }
 
 impl Surge {
+    /// Checks a surge declared by a coordinator; every bad field is named.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if self.id.trim().is_empty() {
+            errors.push(FieldError::with_code(
+                "id",
+                ErrorCode::MissingField,
+                "缺少编号 (id is required)",
+            ));
+        }
+        if self.end < self.start {
+            errors.push(FieldError::new(
+                "end",
+                format!(
+                    "结束日期 {} 早于开始日期 {} (end is before start)",
+                    self.end, self.start
+                ),
+            ));
+        }
+        if !self.region_prefix.is_empty()
+            && (!self.region_prefix.bytes().all(|b| b.is_ascii_digit())
+                || self.region_prefix.len() > 12)
+        {
+            errors.push(FieldError::new(
+                "region_prefix",
+                "区域应为区划代码或其前缀 (region_prefix must be a region code or its prefix)",
+            ));
+        }
+        if self.requirement.count == 0 {
+            errors.push(FieldError::new(
+                "requirement.count",
+                "次数至少为1 (count must be at least 1)",
+            ));
+        }
+        if self.reason.trim().is_empty() {
+            errors.push(FieldError::with_code(
+                "reason",
+                ErrorCode::MissingField,
+                "须说明加密探访的原因 (reason is required: weather, festival, disaster, family crisis…)",
+            ));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
     pub fn is_active(&self, today: NaiveDate) -> bool {
         self.start <= today && today <= self.end
     }

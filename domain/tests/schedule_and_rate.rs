@@ -224,6 +224,25 @@ fn surges_add_requirements_while_active() {
         region_prefix: String::new(),
         ..heat.clone()
     };
+    heat.validate().unwrap();
+    let broken = Surge {
+        id: " ".into(),
+        end: d("2025-07-01"),
+        region_prefix: "44-07".into(),
+        reason: String::new(),
+        requirement: Requirement::new(Kind::Visit, RequiredMode::Home, 0, Per::Week),
+        ..heat.clone()
+    };
+    let fields: Vec<String> = broken
+        .validate()
+        .unwrap_err()
+        .into_iter()
+        .map(|e| e.field)
+        .collect();
+    assert_eq!(
+        fields,
+        ["id", "end", "region_prefix", "requirement.count", "reason"]
+    );
     let surges = [heat.clone(), elsewhere, only_a];
     let v = visits("2025-07-14 phone");
     expect![[r#"
