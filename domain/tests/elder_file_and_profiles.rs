@@ -330,6 +330,13 @@ fn living_away_from_registration_needs_the_registration_place() {
     );
     // Absent means "lives at the registration place".
     let mut value = good_file();
-    value.as_object_mut().unwrap().remove("lives_at_household_registration");
-    assert!(ElderFile::from_json(&value).unwrap().lives_at_household_registration);
+    value
+        .as_object_mut()
+        .unwrap()
+        .remove("lives_at_household_registration");
+    assert!(
+        ElderFile::from_json(&value)
+            .unwrap()
+            .lives_at_household_registration
+    );
 }
