@@ -53,6 +53,7 @@ pub fn ConsoleShell(children: ChildrenFn) -> impl IntoView {
         checked.set(true);
     });
     let children = StoredValue::new(children);
+    load_console_styles();
     view! {
         <div class="console" data-testid="console">
             <Show
@@ -116,6 +117,21 @@ fn ConsoleNav(me: Me, user: RwSignal<Option<Me>>) -> impl IntoView {
                 </button>
             </div>
         </header>
+    }
+}
+
+/// Adds `<link rel="stylesheet" href="/styles/console.css">` once (the volunteer app's
+/// `index.html` only loads the phone styles; the console brings its own).
+fn load_console_styles() {
+    let document = gloo::utils::document();
+    if document.get_element_by_id("console-css").is_some() {
+        return;
+    }
+    if let Ok(link) = document.create_element("link") {
+        let _ = link.set_attribute("id", "console-css");
+        let _ = link.set_attribute("rel", "stylesheet");
+        let _ = link.set_attribute("href", "/styles/console.css");
+        let _ = gloo::utils::head().append_child(&link);
     }
 }
 

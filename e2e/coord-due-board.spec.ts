@@ -1,0 +1,58 @@
+// Due board: due and overdue elders of this period, filters, grouping by visitor, reassign.
+import { test, expect } from '@playwright/test';
+import { ConsolePage } from './fixtures/console';
+
+test.use({ viewport: { width: 1280, height: 900 } });
+
+test('due board filters, groups and reassigns', async ({ page }) => {
+  const console = new ConsolePage(page);
+  await console.login('coord', '/coord/due');
+  const count = page.getByTestId('due-count');
+  await expect(count).toBeVisible();
+  const all = Number(await count.getAttribute('data-count'));
+  expect(all).toBeGreaterThan(0);
+  // Same count as the API gives for this coordinator.
+  const api = await (await page.request.get('/api/due?limit=5000')).json();
+  expect(all).toBe(api.items.length);
+  // Declined elders are listed apart, never as due rows.
+  const declined = await page.getByTestId('declined-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-elder')));
+  const dueElders = await page.getByTestId('due-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-elder')));
+  for (const id of declined) expect(dueElders).not.toContain(id);
+
+  // Only overdue.
+  await page.getByTestId('due-only-overdue').check();
+  const overdue = api.items.filter((i: any) => i.status.overdue).length;
+  await expect(count).toHaveAttribute('data-count', String(overdue));
+  for (const state of await page.getByTestId('due-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-state')))) {
+    expect(state).toBe('overdue');
+  }
+  await page.getByTestId('due-only-overdue').uncheck();
+
+  // Required mode: home visits only.
+  await page.getByTestId('due-mode').selectOption('home');
+  const home = api.items.filter((i: any) => i.status.requirement.mode === 'home').length;
+  await expect(count).toHaveAttribute('data-count', String(home));
+  await page.getByTestId('due-mode').selectOption('');
+
+  // Category filter: the rows are a subset.
+  await page.getByTestId('due-category').selectOption('solitary');
+  await expect.poll(async () => Number(await count.getAttribute('data-count'))).toBeLessThan(all);
+  await page.getByTestId('due-category').selectOption('');
+  await expect(count).toHaveAttribute('data-count', String(all));
+
+  // Group by visitor: nobody is assigned yet in the seed for some elders → "(未分配)" group.
+  await page.getByTestId('due-by-visitor').click();
+  const groups = await page.getByTestId('due-group').evaluateAll((g) => g.map((x) => x.getAttribute('data-name')));
+  expect(groups.length).toBeGreaterThan(0);
+
+  // Reassign the first row to volunteer6 from the board.
+  const row = page.getByTestId('due-row').first();
+  const elder = await row.getAttribute('data-elder');
+  const people = await (await page.request.get('/api/people')).json();
+  const v6 = people.people.find((p: any) => p.login === 'volunteer6');
+  await row.getByTestId('due-reassign-select').selectOption(v6.id);
+  await row.getByTestId('due-reassign').click();
+  await expect(page.locator(`[data-testid=due-row][data-elder="${elder}"] [data-testid=due-responsible]`).first()).toHaveText(v6.name);
+  const file = await (await page.request.get(`/api/elders/${elder}`)).json();
+  expect(file.elder.responsible_visitor_id).toBe(v6.id);
+});
