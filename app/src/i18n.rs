@@ -184,7 +184,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("safety.unsafe", "不安全", "Unsafe"),
     ("satisfaction.very_satisfied", "非常满意", "Very satisfied"),
     ("satisfaction.satisfied", "满意", "Satisfied"),
-    ("satisfaction.neutral", "一般", "Neutral"),
+    ("satisfaction.neutral", "基本满意", "Fairly satisfied"),
     ("satisfaction.dissatisfied", "不满意", "Dissatisfied"),
     // hours & certificate
     ("hours.title", "我的志愿服务时长", "My volunteer hours"),

@@ -1,18 +1,23 @@
 //! The Today list: assigned elders with their due status, most urgent first.
 //!
-//! This module only adapts device data (elders, visits, surges from IndexedDB) to the domain's
-//! period arithmetic (`tanfang_domain::date::Per::period_containing`) and pinyin matching
-//! (`tanfang_domain::pinyin::matches`); it renders nothing.
+//! This module only adapts device data (elders, visits, surges from IndexedDB) to the domain:
+//! `tanfang_domain::schedule::schedule` decides, per requirement of the elder's tier and of the
+//! active surges, what is met, due and overdue; `tanfang_domain::pinyin::matches` does search.
+//! It renders nothing.
 //!
-//! Urgency order: overdue (a requirement of the previous period was not met and the current
-//! one is not met either), then due this week (the current period ends within 7 days), then
-//! due this period, then done; declined elders last. Within a group: earliest due date, then
-//! the elder with the oldest last visit.
+//! Urgency groups: overdue (due now and the previous period was missed too), due this week
+//! (the period ends within 7 days), due this period, done; elders who declined visits last.
+//! Within a group: earliest due date, then oldest last visit, then name.
 
-use crate::model::{ElderView, StoredElder, StoredVisit, SurgeView};
+use crate::model::{StoredElder, StoredVisit, SurgeView};
 use chrono::{Days, NaiveDate};
 use serde_json::Value;
-use tanfang_domain::date::{Per, Period};
+use std::collections::BTreeSet;
+use tanfang_domain::classify::Classification;
+use tanfang_domain::elder::Category;
+use tanfang_domain::policy::{Kind, PolicyId, RequiredMode, Requirement};
+use tanfang_domain::schedule::{schedule, State, Surge, VisitFact};
+use tanfang_domain::sync::VolunteerElderView as ElderView;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DueStatus {
@@ -45,74 +50,83 @@ impl DueStatus {
     }
 }
 
-/// One requirement as sent in `VolunteerElderView::requirements`
-/// (`{"kind","mode","count","per"}`, as in the CLI contract).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Requirement {
-    pub kind: String,
-    pub mode: String,
-    pub count: u32,
-    pub per: Per,
-}
-
-impl Requirement {
-    pub fn from_json(value: &Value) -> Option<Requirement> {
-        let per: Per = serde_json::from_value(value.get("per")?.clone()).ok()?;
-        Some(Requirement {
-            kind: value
-                .get("kind")
-                .and_then(Value::as_str)
-                .unwrap_or("visit")
-                .to_string(),
-            mode: value
-                .get("mode")
-                .and_then(Value::as_str)
-                .unwrap_or("any")
-                .to_string(),
-            count: value.get("count").and_then(Value::as_u64).unwrap_or(1) as u32,
-            per,
-        })
-    }
-
-    /// Whether a visit of `mode` counts for this requirement (`any` is met by every mode,
-    /// `home` only by `home`).
-    pub fn accepts(&self, mode: &str) -> bool {
-        self.mode == "any" || self.mode == mode
-    }
-
-    fn met_in(&self, period: &Period, visits: &[&StoredVisit]) -> bool {
-        let count = visits
-            .iter()
-            .filter(|visit| self.accepts(&visit.mode))
-            .filter_map(|visit| NaiveDate::parse_from_str(&visit.date, "%Y-%m-%d").ok())
-            .filter(|date| period.contains(*date))
-            .count();
-        count as u32 >= self.count
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct TodayRow {
     pub elder: ElderView,
     pub search_key: String,
     pub status: DueStatus,
     pub due_by: Option<NaiveDate>,
-    /// `home` when any unmet requirement needs a home visit, else `any`.
+    /// `home` when an unmet visit requirement needs a home visit, else `any`.
     pub required_mode: String,
     pub last_visit: Option<String>,
+    /// Titles of the active surges that concern this elder.
     pub surges: Vec<String>,
 }
 
-fn surge_applies(surge: &SurgeView, elder: &ElderView, today: NaiveDate) -> bool {
-    let in_dates = surge.start_date.as_str() <= today.to_string().as_str()
-        && today.to_string().as_str() <= surge.end_date.as_str();
-    let in_region = elder.region_code.starts_with(&surge.region_code);
-    let in_tier = surge.tiers.is_empty()
-        || elder
-            .tier
-            .as_ref()
-            .is_some_and(|tier| surge.tiers.contains(tier));
-    in_dates && in_region && in_tier
+/// The elder's tier and requirements as the server classified them, in the domain's shape.
+fn classification(elder: &ElderView) -> Classification {
+    Classification {
+        policy: PolicyId::National,
+        age: elder.age.unwrap_or(0),
+        impaired: false,
+        severely_handicapped: false,
+        tier: elder.tier.clone().unwrap_or_default(),
+        requirements: elder
+            .requirements
+            .iter()
+            .filter_map(|value| serde_json::from_value::<Requirement>(value.clone()).ok())
+            .collect(),
+        tier_rank: 0,
+        categories: elder
+            .categories
+            .iter()
+            .filter_map(|value| {
+                serde_json::from_value::<Category>(Value::String(value.clone())).ok()
+            })
+            .collect(),
+        region_code: Some(elder.region_code.clone()),
+    }
+}
+
+/// Surges as sent by the server, in the domain's shape (unreadable ones are skipped).
+pub fn domain_surges(surges: &[SurgeView]) -> Vec<Surge> {
+    surges
+        .iter()
+        .filter_map(|surge| {
+            Some(Surge {
+                id: surge.id.clone(),
+                region_prefix: surge.region_code.clone(),
+                start: NaiveDate::parse_from_str(&surge.start_date, "%Y-%m-%d").ok()?,
+                end: NaiveDate::parse_from_str(&surge.end_date, "%Y-%m-%d").ok()?,
+                tiers: surge.tiers.clone(),
+                categories: Vec::new(),
+                requirement: serde_json::from_value(surge.requirement.clone()).ok()?,
+                reason: surge.title.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Every visit known for the elder: records on the device plus the server's summaries.
+fn visit_facts(elder: &ElderView, visits: &[&StoredVisit]) -> Vec<VisitFact> {
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut facts = Vec::new();
+    for visit in visits {
+        seen.insert(&visit.id);
+        if let Ok(fact) = VisitFact::from_json(&visit.record, "visit") {
+            facts.push(fact);
+        }
+    }
+    for summary in &elder.last_visits {
+        if seen.contains(summary.id.as_str()) {
+            continue;
+        }
+        let value = serde_json::json!({"date": summary.date, "mode": summary.mode});
+        if let Ok(fact) = VisitFact::from_json(&value, "last_visits") {
+            facts.push(fact);
+        }
+    }
+    facts
 }
 
 /// Computes the Today list, most urgent first.
@@ -122,6 +136,8 @@ pub fn today_rows(
     surges: &[SurgeView],
     today: NaiveDate,
 ) -> Vec<TodayRow> {
+    let surges = domain_surges(surges);
+    let week_end = today + Days::new(6);
     let mut rows: Vec<TodayRow> = elders
         .into_iter()
         .map(|stored| {
@@ -134,47 +150,38 @@ pub fn today_rows(
                 .iter()
                 .filter(|visit| visit.elder_id == elder.id)
                 .collect();
-            let active_surges: Vec<&SurgeView> = surges
+            let facts = visit_facts(&elder, &mine);
+            let statuses = schedule(&classification(&elder), &facts, &surges, today);
+            let due: Vec<_> = statuses
                 .iter()
-                .filter(|surge| surge_applies(surge, &elder, today))
+                .filter(|status| status.state == State::Due)
                 .collect();
-            let mut requirements: Vec<Requirement> = elder
-                .requirements
+            let status = if elder.consent == "declined" {
+                DueStatus::Declined
+            } else if due.iter().any(|status| status.overdue) {
+                DueStatus::Overdue
+            } else if due.iter().any(|status| status.period_end <= week_end) {
+                DueStatus::DueThisWeek
+            } else if !due.is_empty() {
+                DueStatus::DueThisPeriod
+            } else {
+                DueStatus::Done
+            };
+            let due_by = if due.is_empty() {
+                statuses.iter().map(|status| status.next_due_by).min()
+            } else {
+                due.iter().map(|status| status.next_due_by).min()
+            };
+            let home = due.iter().any(|status| {
+                status.requirement.kind == Kind::Visit
+                    && status.requirement.mode == RequiredMode::Home
+            });
+            let surge_titles: Vec<String> = statuses
                 .iter()
-                .filter_map(Requirement::from_json)
+                .filter_map(|status| status.surge.as_ref())
+                .filter_map(|id| surges.iter().find(|surge| &surge.id == id))
+                .map(|surge| surge.reason.clone())
                 .collect();
-            requirements.extend(
-                active_surges
-                    .iter()
-                    .filter_map(|surge| Requirement::from_json(&surge.requirement)),
-            );
-            requirements.retain(|requirement| requirement.kind == "visit");
-
-            let mut status = DueStatus::Done;
-            let mut due_by: Option<NaiveDate> = None;
-            let mut required_mode = "any".to_string();
-            for requirement in &requirements {
-                let current = requirement.per.period_containing(today);
-                if requirement.met_in(&current, &mine) {
-                    continue;
-                }
-                if requirement.mode == "home" {
-                    required_mode = "home".to_string();
-                }
-                let previous_met = requirement.met_in(&current.previous(), &mine);
-                let requirement_status = if !previous_met {
-                    DueStatus::Overdue
-                } else if current.end <= today + Days::new(6) {
-                    DueStatus::DueThisWeek
-                } else {
-                    DueStatus::DueThisPeriod
-                };
-                status = status.min(requirement_status);
-                due_by = Some(due_by.map_or(current.end, |due| due.min(current.end)));
-            }
-            if elder.consent == "declined" {
-                status = DueStatus::Declined;
-            }
             let last_visit = mine
                 .iter()
                 .map(|visit| visit.date.clone())
@@ -182,46 +189,30 @@ pub fn today_rows(
                 .max();
             TodayRow {
                 search_key,
-                surges: active_surges
-                    .iter()
-                    .map(|surge| surge.title.clone())
-                    .collect(),
-                elder,
                 status,
                 due_by,
-                required_mode,
+                required_mode: if home { "home" } else { "any" }.to_string(),
                 last_visit,
+                surges: surge_titles,
+                elder,
             }
         })
         .collect();
     rows.sort_by(|a, b| {
-        (
-            a.status,
-            a.due_by,
-            a.last_visit.clone(),
-            a.elder.name.clone(),
-        )
-            .cmp(&(
-                b.status,
-                b.due_by,
-                b.last_visit.clone(),
-                b.elder.name.clone(),
-            ))
+        (a.status, a.due_by, &a.last_visit, &a.elder.name).cmp(&(
+            b.status,
+            b.due_by,
+            &b.last_visit,
+            &b.elder.name,
+        ))
     });
     rows
 }
 
 /// Filters rows by name or pinyin (`zs` finds 张三) with the domain's matcher.
 pub fn search(rows: &[TodayRow], query: &str) -> Vec<TodayRow> {
-    let query = query.trim();
-    if query.is_empty() {
-        return rows.to_vec();
-    }
     rows.iter()
-        .filter(|row| {
-            row.elder.name.contains(query)
-                || tanfang_domain::pinyin::matches(query, &row.elder.name, &row.search_key)
-        })
+        .filter(|row| tanfang_domain::pinyin::matches(query, &row.elder.name, &row.search_key))
         .cloned()
         .collect()
 }

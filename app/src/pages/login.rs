@@ -69,7 +69,7 @@ pub fn LoginPage() -> impl IntoView {
         error.set(None);
         spawn_local(async move {
             let answer: Result<Value, AppError> = api_post(
-                "/api/login",
+                "/api/auth/login",
                 &json!({"login": login_value, "password": password_value}),
                 None,
             )

@@ -46,7 +46,7 @@ pub fn SettingsPage() -> impl IntoView {
                 .and_then(|session| session.token);
             // Best effort: the server session ends too when online.
             let _: Result<Value, AppError> =
-                api_post("/api/logout", &json!({}), token.as_deref()).await;
+                api_post("/api/auth/logout", &json!({}), token.as_deref()).await;
             sync::stop();
             match store.wipe().await {
                 Ok(()) => {

@@ -16,9 +16,14 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::cell::RefCell;
 use std::rc::Rc;
+use tanfang_domain::policy::VisitMode;
+use tanfang_domain::visit::{
+    IllnessStatus, Location as DomainLocation, Need, NeedCategory, Safety, Satisfaction, Trend,
+    VisitRecord,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -131,72 +136,103 @@ fn invalid(field: &str, message: &str) -> AppError {
 }
 
 impl FormState {
-    /// Checks the form and builds the visit record JSON (field names as in the official
-    /// record; see `tanfang_domain::visit`). Errors name the field.
+    /// Builds the domain's visit record from the form and validates it with the domain's
+    /// rules (`VisitRecord::validate`); errors name the field.
     pub fn to_record(
         &self,
         visit_id: &str,
         elder_id: &str,
         visitor_id: &str,
-        recorded_at: &str,
-    ) -> AppResult<Value> {
-        let date = chrono::NaiveDate::parse_from_str(&self.date, "%Y-%m-%d")
-            .map_err(|_| invalid("date 探访日期", "日期格式应为 YYYY-MM-DD"))?;
+        device_time_ms: i64,
+    ) -> AppResult<VisitRecord> {
+        let date = chrono::NaiveDate::parse_from_str(&self.date, "%Y-%m-%d").map_err(|_| {
+            invalid(
+                "date 探访日期",
+                "日期格式应为 YYYY-MM-DD (date as YYYY-MM-DD)",
+            )
+        })?;
         if date > clock::today() {
             return Err(invalid(
                 "date 探访日期",
                 "不能是将来的日期 (cannot be in the future)",
             ));
         }
-        let family_count = match self.family_change.as_str() {
-            "unchanged" => None,
-            _ => Some(
-                self.family_count
+        let mode: VisitMode = serde_json::from_value(Value::String(self.mode.clone()))
+            .map_err(|_| invalid("mode 探访方式", "请选择探访方式 (choose a mode)"))?;
+        let mut record = VisitRecord::new(visit_id, elder_id, visitor_id, date, mode);
+        record.device_time_ms = Some(device_time_ms);
+        record.family_size_change = match self.family_change.as_str() {
+            "unchanged" => 0,
+            change => {
+                let count = self
+                    .family_count
                     .trim()
-                    .parse::<u32>()
+                    .parse::<i32>()
                     .ok()
                     .filter(|count| *count > 0)
-                    .ok_or_else(|| invalid("family_count 家庭人口", "请填写增加或减少的人数"))?,
-            ),
+                    .ok_or_else(|| {
+                        invalid(
+                            "family_size_change 家庭人口",
+                            "请填写增加或减少的人数 (how many people)",
+                        )
+                    })?;
+                if change == "decreased" {
+                    -count
+                } else {
+                    count
+                }
+            }
         };
-        if self.illness == "serious" && self.illness_name.trim().is_empty() {
-            return Err(invalid("illness_name 疾病名称", "病情严重时请填写疾病名称"));
+        let trend = |text: &str| Trend::parse(text).unwrap_or_default();
+        let safety = |text: &str| Safety::parse(text).unwrap_or_default();
+        record.expression = trend(&self.expression);
+        record.mobility = trend(&self.mobility);
+        record.illness = IllnessStatus::parse(&self.illness).unwrap_or_default();
+        record.illness_name = self.illness_name.trim().to_string();
+        record.mood = trend(&self.mood);
+        record.gas_safety = safety(&self.gas);
+        record.water_heating_safety = safety(&self.water_heating);
+        record.electricity_safety = safety(&self.electricity);
+        record.fire_safety = safety(&self.fire);
+        record.personal_hygiene = trend(&self.personal_hygiene);
+        record.household_hygiene = trend(&self.household_hygiene);
+        record.indoor_environment = trend(&self.indoor);
+        let needs = self.needs.trim();
+        if !needs.is_empty() {
+            record.needs = vec![Need {
+                category: NeedCategory::Other,
+                text: needs.to_string(),
+            }];
         }
-        let duration = self
+        record.suggestions = self.suggestions.trim().to_string();
+        record.satisfaction = Satisfaction::parse(&self.satisfaction);
+        record.confirmation.confirmed = self.elder_confirmed;
+        record.location = self.location.as_ref().map(|location| DomainLocation {
+            lat: location.latitude,
+            lon: location.longitude,
+            accuracy_m: location.accuracy_m,
+        });
+        let minutes = self
             .duration_minutes
             .trim()
             .parse::<u32>()
             .ok()
             .filter(|minutes| (1..=24 * 60).contains(minutes))
-            .ok_or_else(|| invalid("duration_minutes 用时", "请填写 1–1440 分钟"))?;
-        Ok(json!({
-            "id": visit_id,
-            "elder_id": elder_id,
-            "visitor_id": visitor_id,
-            "date": self.date,
-            "mode": self.mode,
-            "family_change": self.family_change,
-            "family_change_count": family_count,
-            "expression": self.expression,
-            "mobility": self.mobility,
-            "illness": self.illness,
-            "illness_name": self.illness_name.trim(),
-            "mood": self.mood,
-            "gas_safety": self.gas,
-            "water_heating_safety": self.water_heating,
-            "electricity_safety": self.electricity,
-            "fire_safety": self.fire,
-            "personal_hygiene": self.personal_hygiene,
-            "household_hygiene": self.household_hygiene,
-            "indoor_environment": self.indoor,
-            "needs": self.needs.trim(),
-            "suggestions": self.suggestions.trim(),
-            "satisfaction": self.satisfaction,
-            "elder_confirmed": self.elder_confirmed,
-            "location": self.location,
-            "duration_minutes": duration,
-            "recorded_at": recorded_at,
-        }))
+            .ok_or_else(|| {
+                invalid(
+                    "duration_minutes 用时",
+                    "请填写 1–1440 分钟 (1–1440 minutes)",
+                )
+            })?;
+        record.duration_minutes = Some(minutes);
+        record.validate().map_err(|errors| {
+            let first = errors.into_iter().next();
+            match first {
+                Some(error) => invalid(&error.field, &error.message),
+                None => invalid("visit", "无效 (invalid)"),
+            }
+        })?;
+        Ok(record)
     }
 }
 
@@ -403,12 +439,17 @@ fn Form(loaded: Loaded) -> impl IntoView {
             };
             let state = form.state();
             let visit_id = clock::new_id("v");
-            let record = match state.to_record(
-                &visit_id,
-                &elder_id,
-                &session.user_id,
-                &clock::now_rfc3339(),
-            ) {
+            let record = match state
+                .to_record(
+                    &visit_id,
+                    &elder_id,
+                    &session.user_id,
+                    js_sys::Date::now() as i64,
+                )
+                .and_then(|record| {
+                    serde_json::to_value(&record)
+                        .map_err(|error| invalid("visit", &error.to_string()))
+                }) {
                 Ok(record) => record,
                 Err(failure) => {
                     error.set(Some(failure));
