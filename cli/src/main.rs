@@ -18,7 +18,7 @@ use tanfang_domain::elder::{ElderFacts, ElderFile, FieldError};
 use tanfang_domain::policy::{PolicyId, PolicyProfile, Requirement};
 use tanfang_domain::rate::{elder_month_status, MonthlyTally};
 use tanfang_domain::region::code_in_subtree;
-use tanfang_domain::schedule::{schedule, RequirementStatus, VisitFact};
+use tanfang_domain::schedule::{schedule, RequirementStatus, Surge, VisitFact};
 
 #[derive(Parser)]
 #[command(
@@ -51,6 +51,10 @@ enum Command {
         today: NaiveDate,
         #[arg(long)]
         input: Option<PathBuf>,
+        /// Surges (加密探访) in force: a JSON array or JSON Lines of surge objects
+        /// (`{"id","region_prefix","start","end","tiers","categories","requirement","reason"}`).
+        #[arg(long)]
+        surges: Option<PathBuf>,
     },
     /// Monthly visit rate (月探访率) over all input lines.
     Report {
@@ -130,12 +134,17 @@ fn run(cli: Cli) -> Result<bool, String> {
             policy,
             today,
             input,
+            surges,
         } => {
             let profile = PolicyProfile::builtin(policy);
+            let surges = match surges {
+                None => Vec::new(),
+                Some(path) => read_surges(&path)?,
+            };
             for_each_line(input, &mut out, |value| {
                 let (facts, visits) = read_elder_with_visits(value)?;
                 let classification = classify(&facts, &profile, today)?;
-                let status = schedule(&classification, &visits, &[], today);
+                let status = schedule(&classification, &visits, &surges, today);
                 Ok(to_json(&ScheduleLine {
                     line: ClassifyLine::new(&facts.id, &classification),
                     status,
@@ -215,6 +224,52 @@ fn run(cli: Cli) -> Result<bool, String> {
     };
     out.flush().map_err(|e| e.to_string())?;
     result
+}
+
+/// Reads and checks surges; any bad surge is a usage error (the whole run depends on them).
+fn read_surges(path: &std::path::Path) -> Result<Vec<Surge>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "无法读取加密探访文件 {} (cannot read surges): {e}",
+            path.display()
+        )
+    })?;
+    let values: Vec<Value> = if text.trim_start().starts_with('[') {
+        serde_json::from_str(&text)
+            .map_err(|e| format!("加密探访文件格式错误 (bad surges JSON): {e}"))?
+    } else {
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(serde_json::from_str)
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("加密探访文件格式错误 (bad surges JSON): {e}"))?
+    };
+    values
+        .into_iter()
+        .enumerate()
+        .map(|(index, value)| {
+            let surge: Surge = serde_path_to_error::deserialize(value).map_err(|e| {
+                format!(
+                    "加密探访第{}项字段 {} 无效 (bad surge field): {}",
+                    index + 1,
+                    e.path(),
+                    e.inner()
+                )
+            })?;
+            surge.validate().map_err(|errors| {
+                let fields: Vec<String> = errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect();
+                format!(
+                    "加密探访 {} 无效 (bad surge): {}",
+                    surge.id,
+                    fields.join("; ")
+                )
+            })?;
+            Ok(surge)
+        })
+        .collect()
 }
 
 fn today_in_china() -> NaiveDate {

@@ -292,3 +292,58 @@ fn profiles_print_and_check() {
     );
     std::fs::remove_file(&path).unwrap();
 }
+
+#[test]
+fn schedule_with_surges() {
+    let dir = std::env::temp_dir();
+    let good = dir.join(format!("tanfang-surges-{}.jsonl", std::process::id()));
+    std::fs::write(
+        &good,
+        r#"{"id": "heat", "region_prefix": "440703", "start": "2025-07-14", "end": "2025-07-25", "requirement": {"kind": "visit", "mode": "any", "count": 1, "per": "week"}, "reason": "高温"}
+"#,
+    )
+    .unwrap();
+    check(
+        &[
+            "schedule",
+            "--policy",
+            "national",
+            "--today",
+            "2025-07-16",
+            "--surges",
+            good.to_str().unwrap(),
+        ],
+        r#"{"elder": {"id": "in", "birth_date": "1950-01-01", "categories": ["empty_nest"], "region_code": "440703001001"}, "visits": [{"date": "2025-07-01", "mode": "phone"}]}
+{"elder": {"id": "out", "birth_date": "1950-01-01", "categories": ["empty_nest"], "region_code": "440704001001"}, "visits": []}
+"#,
+        expect![[r#"
+            exit 0
+            {"id":"in","policy":"national","age":75,"impaired":false,"severely_handicapped":false,"tier":"general","requirements":[{"kind":"visit","mode":"any","count":1,"per":"month"}],"status":[{"requirement":{"kind":"visit","mode":"any","count":1,"per":"month"},"period_start":"2025-07-01","period_end":"2025-07-31","done":1,"state":"met","previous_period_met":false,"next_due_by":"2025-08-31","overdue":false},{"requirement":{"kind":"visit","mode":"any","count":1,"per":"week"},"period_start":"2025-07-14","period_end":"2025-07-20","done":0,"state":"due","previous_period_met":true,"next_due_by":"2025-07-20","overdue":false,"surge":"heat"}]}
+            {"id":"out","policy":"national","age":75,"impaired":false,"severely_handicapped":false,"tier":"general","requirements":[{"kind":"visit","mode":"any","count":1,"per":"month"}],"status":[{"requirement":{"kind":"visit","mode":"any","count":1,"per":"month"},"period_start":"2025-07-01","period_end":"2025-07-31","done":0,"state":"due","previous_period_met":false,"next_due_by":"2025-07-31","overdue":true}]}
+        "#]],
+    );
+    let bad = dir.join(format!("tanfang-bad-surges-{}.json", std::process::id()));
+    std::fs::write(
+        &bad,
+        r#"[{"id": "x", "start": "2025-07-14", "end": "2025-07-01", "requirement": {"kind": "visit", "mode": "any", "count": 1, "per": "fortnight"}, "reason": "台风"}]"#,
+    )
+    .unwrap();
+    check(
+        &[
+            "schedule",
+            "--policy",
+            "national",
+            "--today",
+            "2025-07-16",
+            "--surges",
+            bad.to_str().unwrap(),
+        ],
+        "",
+        expect![[r#"
+            exit 2
+            stderr: tanfang: 加密探访第1项字段 requirement.per 无效 (bad surge field): unknown variant `fortnight`, expected one of `week`, `month`, `quarter`, `half_year`, `year`
+        "#]],
+    );
+    std::fs::remove_file(&good).unwrap();
+    std::fs::remove_file(&bad).unwrap();
+}

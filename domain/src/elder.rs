@@ -307,7 +307,7 @@ impl ElderFacts {
 
     /// Reads facts from a JSON value field by field, so errors name the field.
     ///
-    /// `null` counts as absent for optional fields. Unknown fields are ignored.
+    /// `null` and blank strings count as absent for optional fields. Unknown fields are ignored.
     pub fn from_json(value: &Value) -> Result<ElderFacts, ClassifyError> {
         let object = value.as_object().ok_or_else(|| {
             ClassifyError::new(
@@ -316,7 +316,15 @@ impl ElderFacts {
                 "每行应为一个 JSON 对象 (each line must be a JSON object)".to_string(),
             )
         })?;
-        let field = |name: &str| object.get(name).filter(|v| !v.is_null());
+        // `null` is absent; so is a blank string in an optional field (spreadsheet exports
+        // write empty cells as "").
+        let field = |name: &str| {
+            object.get(name).filter(|v| match v {
+                Value::Null => false,
+                Value::String(s) => name == "id" || !s.trim().is_empty(),
+                _ => true,
+            })
+        };
         let id = match field("id") {
             None => {
                 return Err(ClassifyError::new(

@@ -175,6 +175,8 @@ fn facts_parsing_names_fields() {
         json!({"id": "x", "birth_date": "1950-01-01", "consent": "maybe"}),
         json!({"id": "x", "birth_date": "1950-01-01", "categories": "living_alone"}),
         json!({"id": "x", "birth_date": "1950-01-01", "bedridden": null, "extra": 1}),
+        json!({"id": "x", "birth_date": "1950-01-01", "id_number": " ", "region_code": ""}),
+        json!({"id": "x", "birth_date": "", "id_number": "11010519491231002X"}),
         json!([1, 2]),
     ];
     let actual: String = cases
@@ -195,6 +197,8 @@ fn facts_parsing_names_fields() {
         bad_value Some("bedridden")
         bad_value Some("consent")
         bad_value Some("categories")
+        ok x consent=Pending capability=Unassessed
+        ok x consent=Pending capability=Unassessed
         ok x consent=Pending capability=Unassessed
         bad_json None
     "#]]
