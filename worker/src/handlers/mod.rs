@@ -4,4 +4,5 @@ pub mod admin;
 pub mod auth;
 pub mod dev;
 pub mod elders;
+pub mod groups;
 pub mod sync;
