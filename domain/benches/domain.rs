@@ -134,12 +134,31 @@ fn benches(c: &mut Criterion<ThreadCpuTime>) {
     group.sample_size(10);
     group.warm_up_time(Duration::from_secs(1));
     group.measurement_time(Duration::from_secs(4));
-    for policy in [PolicyId::Tianjin, PolicyId::Pingli, PolicyId::Jiangmen] {
+    // The same elders known by birth date only (no ID number to check on every call).
+    let birth_date_only: Vec<ElderFacts> = city
+        .facts
+        .iter()
+        .map(|f| ElderFacts {
+            id_number: None,
+            ..f.clone()
+        })
+        .collect();
+    let variants = [
+        (PolicyId::Tianjin, "tianjin", &city.facts),
+        (PolicyId::Pingli, "pingli", &city.facts),
+        (PolicyId::Jiangmen, "jiangmen", &city.facts),
+        (
+            PolicyId::Tianjin,
+            "tianjin_birth_date_only",
+            &birth_date_only,
+        ),
+    ];
+    for (policy, name, elders) in variants {
         let profile = PolicyProfile::builtin(policy);
-        group.bench_function(policy.as_str(), |b| {
+        group.bench_function(name, |b| {
             b.iter(|| {
                 let mut due = 0usize;
-                for (facts, visits) in city.facts.iter().zip(&city.visits) {
+                for (facts, visits) in elders.iter().zip(&city.visits) {
                     if let Ok(classification) = classify(facts, &profile, today) {
                         due += schedule(&classification, visits, &[], today).len();
                     }
@@ -155,14 +174,23 @@ fn benches(c: &mut Criterion<ThreadCpuTime>) {
     group.warm_up_time(Duration::from_secs(1));
     group.measurement_time(Duration::from_secs(4));
     let month = Month::containing(today);
-    for policy in [PolicyId::National, PolicyId::Jiangmen] {
+    let variants = [
+        (PolicyId::National, "national", &city.facts),
+        (PolicyId::Jiangmen, "jiangmen", &city.facts),
+        (
+            PolicyId::National,
+            "national_birth_date_only",
+            &birth_date_only,
+        ),
+    ];
+    for (policy, name, elders) in variants {
         let profile = PolicyProfile::builtin(policy);
-        group.bench_function(policy.as_str(), |b| {
+        group.bench_function(name, |b| {
             b.iter(|| {
                 let report = monthly_report(
                     &profile,
                     month,
-                    city.facts
+                    elders
                         .iter()
                         .zip(&city.visits)
                         .map(|(f, v)| (f, v.as_slice())),
