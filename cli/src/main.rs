@@ -514,7 +514,7 @@ fn for_each_validation(
                     format!("该行不是有效的 JSON (bad JSON): {e}"),
                 )],
             ),
-            Ok(value) => (line_id(&value), validate_value(&value, today)),
+            Ok(value) => (line_id(&value), validate_value(text, &value, today)),
         };
         all_ok &= errors.is_empty();
         write_line(
@@ -529,7 +529,7 @@ fn for_each_validation(
     Ok(all_ok)
 }
 
-fn validate_value(value: &Value, today: NaiveDate) -> Vec<FieldError> {
+fn validate_value(text: &str, value: &Value, today: NaiveDate) -> Vec<FieldError> {
     if !value.is_object() {
         return vec![FieldError::with_code(
             "",
@@ -538,7 +538,7 @@ fn validate_value(value: &Value, today: NaiveDate) -> Vec<FieldError> {
         )];
     }
     if value.get("name").is_some() {
-        match ElderFile::from_json(value) {
+        match ElderFile::from_json_str(text) {
             Err(e) => vec![e],
             Ok(file) => file.validate(today).err().unwrap_or_default(),
         }

@@ -94,32 +94,8 @@ pub fn classify(
     profile: &PolicyProfile,
     on: NaiveDate,
 ) -> Result<Classification, ClassifyError> {
-    let age = facts.age_on(on)?;
-    if age < ELDERLY_AGE {
-        return Err(ClassifyError::new(
-            ErrorCode::NotElderly,
-            Some("birth_date"),
-            format!("{on} 时未满60周岁（{age}岁） (under 60 on {on})"),
-        ));
-    }
-    if !facts.special_needs() {
-        return Err(ClassifyError::new(
-            ErrorCode::NotSpecialNeeds,
-            None,
-            "不属于特殊困难老年人：无孤寡、独居、空巢、留守、计划生育特殊家庭类别，未失能，非重残 (not a special-needs elder)"
-                .to_string(),
-        ));
-    }
-    let (tier_rank, tier) = profile.tier_for(facts, age).ok_or_else(|| {
-        ClassifyError::new(
-            ErrorCode::BadValue,
-            None,
-            format!(
-                "政策配置 {} 没有适用的等级 (profile has no tier for this elder)",
-                profile.id
-            ),
-        )
-    })?;
+    let (age, tier_rank) = classify_tier(facts, profile, on)?;
+    let tier = &profile.tiers[tier_rank];
     let mut requirements: Vec<Requirement> = tier
         .rules
         .iter()
@@ -139,4 +115,40 @@ pub fn classify(
         categories: facts.categories.clone(),
         region_code: facts.region_code.clone(),
     })
+}
+
+/// The checks and tier choice of [`classify`] without building a [`Classification`] (no
+/// allocation): `(age, index of the tier in profile.tiers)`. Used for counting.
+pub fn classify_tier(
+    facts: &ElderFacts,
+    profile: &PolicyProfile,
+    on: NaiveDate,
+) -> Result<(u32, usize), ClassifyError> {
+    let age = facts.age_on(on)?;
+    if age < ELDERLY_AGE {
+        return Err(ClassifyError::new(
+            ErrorCode::NotElderly,
+            Some("birth_date"),
+            format!("{on} 时未满60周岁（{age}岁） (under 60 on {on})"),
+        ));
+    }
+    if !facts.special_needs() {
+        return Err(ClassifyError::new(
+            ErrorCode::NotSpecialNeeds,
+            None,
+            "不属于特殊困难老年人：无孤寡、独居、空巢、留守、计划生育特殊家庭类别，未失能，非重残 (not a special-needs elder)"
+                .to_string(),
+        ));
+    }
+    let (tier_rank, _) = profile.tier_for(facts, age).ok_or_else(|| {
+        ClassifyError::new(
+            ErrorCode::BadValue,
+            None,
+            format!(
+                "政策配置 {} 没有适用的等级 (profile has no tier for this elder)",
+                profile.id
+            ),
+        )
+    })?;
+    Ok((age, tier_rank))
 }

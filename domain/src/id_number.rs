@@ -14,7 +14,7 @@
 
 use std::fmt;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::elder::Sex;
@@ -55,41 +55,56 @@ pub enum IdNumberError {
 impl IdNumber {
     /// Parses and checks the structure, birth date and check character.
     pub fn parse(text: &str) -> Result<IdNumber, IdNumberError> {
-        let normalised: String = text.trim().to_uppercase();
-        let length = normalised.chars().count();
-        if length != 18 {
-            return Err(IdNumberError::WrongLength { length });
+        // Works on bytes and allocates only the result: classification re-checks the number of
+        // every elder, so this is on the hot path (see BENCHMARKS.md).
+        let trimmed = text.trim();
+        let bytes = trimmed.as_bytes();
+        if bytes.len() != 18 || !trimmed.is_ascii() {
+            let length = trimmed.chars().count();
+            if length != 18 {
+                return Err(IdNumberError::WrongLength { length });
+            }
+            // 18 characters but not all ASCII: name the first bad one.
+            let (index, character) = trimmed
+                .chars()
+                .enumerate()
+                .find(|(_, c)| !c.is_ascii())
+                .unwrap();
+            return Err(IdNumberError::BadCharacter {
+                position: index + 1,
+                character,
+            });
         }
-        for (index, character) in normalised.chars().enumerate() {
-            let ok = character.is_ascii_digit() || (index == 17 && character == 'X');
+        for (index, &byte) in bytes.iter().enumerate() {
+            let ok = byte.is_ascii_digit() || (index == 17 && (byte == b'X' || byte == b'x'));
             if !ok {
                 return Err(IdNumberError::BadCharacter {
                     position: index + 1,
-                    character,
+                    character: (byte as char).to_ascii_uppercase(),
                 });
             }
         }
-        let province: u32 = normalised[..2].parse().unwrap();
+        let province = number(&bytes[..2]);
         if !PROVINCE_CODES.contains(&province) {
             return Err(IdNumberError::BadRegionPrefix {
-                prefix: normalised[..6].to_string(),
+                prefix: trimmed[..6].to_string(),
             });
         }
-        let digits = &normalised[6..14];
-        let real_day = NaiveDate::parse_from_str(digits, "%Y%m%d")
-            .ok()
-            .filter(|d| d.format("%Y%m%d").to_string() == digits && d.year() >= 1850);
-        if real_day.is_none() {
+        if birth_date_of_digits(&bytes[6..14]).is_none() {
             return Err(IdNumberError::BadBirthDate {
-                digits: digits.to_string(),
+                digits: trimmed[6..14].to_string(),
             });
         }
-        let expected = check_character(&normalised[..17]);
-        let found = normalised.chars().nth(17).unwrap();
+        let expected = check_character_of_digits(&bytes[..17]);
+        let found = (bytes[17] as char).to_ascii_uppercase();
         if expected != found {
             return Err(IdNumberError::BadCheckCharacter { expected, found });
         }
-        Ok(IdNumber(normalised))
+        Ok(IdNumber(if bytes[17] == b'x' {
+            trimmed.to_ascii_uppercase()
+        } else {
+            trimmed.to_string()
+        }))
     }
 
     /// Like [`IdNumber::parse`], and the birth date must not be after `limit` (usually today).
@@ -112,7 +127,7 @@ impl IdNumber {
     }
 
     pub fn birth_date(&self) -> NaiveDate {
-        NaiveDate::parse_from_str(&self.0[6..14], "%Y%m%d").unwrap()
+        birth_date_of_digits(&self.0.as_bytes()[6..14]).expect("checked by parse")
     }
 
     /// Sex from the 17th digit: odd = male, even = female.
@@ -136,15 +151,37 @@ impl IdNumber {
 /// Panics when `first_17` is not 17 ASCII digits.
 pub fn check_character(first_17: &str) -> char {
     assert_eq!(first_17.len(), 17, "check_character needs 17 digits");
+    assert!(
+        first_17.bytes().all(|b| b.is_ascii_digit()),
+        "check_character needs digits"
+    );
+    check_character_of_digits(first_17.as_bytes())
+}
+
+/// Check character of 17 ASCII digits (not re-checked).
+fn check_character_of_digits(first_17: &[u8]) -> char {
     let sum: u32 = first_17
-        .bytes()
+        .iter()
         .zip(WEIGHTS)
-        .map(|(b, w)| {
-            assert!(b.is_ascii_digit(), "check_character needs digits");
-            (b - b'0') as u32 * w
-        })
+        .map(|(b, w)| (b - b'0') as u32 * w)
         .sum();
     CHECK_CHARACTERS[(sum % 11) as usize]
+}
+
+/// The value of a run of ASCII digits.
+fn number(digits: &[u8]) -> u32 {
+    digits
+        .iter()
+        .fold(0, |value, b| value * 10 + (b - b'0') as u32)
+}
+
+/// `YYYYMMDD` as a real day from 1850 on, or `None`.
+fn birth_date_of_digits(digits: &[u8]) -> Option<NaiveDate> {
+    let year = number(&digits[..4]) as i32;
+    if year < 1850 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year, number(&digits[4..6]), number(&digits[6..8]))
 }
 
 /// Masks any text that looks like an identity number; other text is returned as is.

@@ -13,11 +13,12 @@
 //!   `update(old, new)`, so a second visit in a month changes nothing and a dashboard sums a
 //!   subtree's rows instead of reading every elder.
 
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::classify::{classify, ClassifyError};
+use crate::classify::{classify, classify_tier, ClassifyError};
 use crate::date::Month;
 use crate::elder::{Consent, ElderFacts};
 use crate::policy::{Kind, PolicyProfile};
@@ -95,23 +96,52 @@ pub fn elder_month_status(
 }
 
 /// The monthly report over any collection of elders (already restricted to a scope).
+///
+/// Counts straight into one slot per tier of the profile, so nothing is allocated per elder.
 pub fn monthly_report<'a>(
     profile: &PolicyProfile,
     month: Month,
     elders: impl IntoIterator<Item = (&'a ElderFacts, &'a [VisitFact])>,
 ) -> MonthlyReport {
-    let mut tally = MonthlyTally::default();
-    let mut errors = 0;
+    let last_day = month.last_day();
+    let mut per_tier = vec![TierCount::default(); profile.tiers.len()];
+    let (mut declined, mut errors) = (0, 0);
     for (facts, visits) in elders {
-        match elder_month_status(facts, visits, profile, month) {
-            Ok(Some(status)) => tally.update(None, Some(&status)),
-            Ok(None) => {}
+        match classify_tier(facts, profile, last_day) {
+            Ok((_, rank)) => {
+                if facts.consent == Consent::Declined {
+                    declined += 1;
+                    continue;
+                }
+                per_tier[rank].in_scope += 1;
+                if visits
+                    .iter()
+                    .any(|v| v.kind == Kind::Visit && month.contains(v.date))
+                {
+                    per_tier[rank].visited += 1;
+                }
+            }
+            Err(e) if e.code.is_out_of_scope() => {}
             Err(_) => errors += 1,
         }
     }
-    let mut report = tally.report(month, "");
-    report.errors = errors;
-    report
+    let in_scope = per_tier.iter().map(|c| c.in_scope).sum();
+    let visited = per_tier.iter().map(|c| c.visited).sum();
+    MonthlyReport {
+        month,
+        in_scope,
+        declined,
+        visited,
+        rate: rounded_rate(visited, in_scope),
+        by_tier: profile
+            .tiers
+            .iter()
+            .zip(per_tier)
+            .filter(|(_, count)| count.in_scope > 0)
+            .map(|(tier, count)| (tier.id.clone(), count))
+            .collect(),
+        errors,
+    }
 }
 
 /// Counts of one (month, community, tier) cell.
@@ -169,18 +199,31 @@ impl MonthlyTally {
     }
 
     fn apply(&mut self, status: &ElderMonthStatus, sign: i64) {
-        let key = (status.month, status.community.clone(), status.tier.clone());
-        let cell = self.cells.entry(key.clone()).or_default();
-        if status.declined {
-            cell.declined += sign;
-        } else {
-            cell.in_scope += sign;
-            if status.visited {
-                cell.visited += sign;
+        let change = |cell: &mut TallyCell| {
+            if status.declined {
+                cell.declined += sign;
+            } else {
+                cell.in_scope += sign;
+                if status.visited {
+                    cell.visited += sign;
+                }
             }
-        }
-        if *cell == TallyCell::default() {
-            self.cells.remove(&key);
+        };
+        let key = (status.month, status.community.clone(), status.tier.clone());
+        match self.cells.entry(key) {
+            Entry::Occupied(mut occupied) => {
+                change(occupied.get_mut());
+                if *occupied.get() == TallyCell::default() {
+                    occupied.remove();
+                }
+            }
+            Entry::Vacant(vacant) => {
+                let mut cell = TallyCell::default();
+                change(&mut cell);
+                if cell != TallyCell::default() {
+                    vacant.insert(cell);
+                }
+            }
         }
     }
 

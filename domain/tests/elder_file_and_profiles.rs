@@ -80,6 +80,19 @@ fn a_complete_file_is_valid() {
     "#]],
     );
     let file = ElderFile::from_json(&good_file()).unwrap();
+    assert_eq!(
+        ElderFile::from_json_str(&good_file().to_string()).unwrap(),
+        file
+    );
+    let mut bad = good_file();
+    bad["emergency_contacts"][0]["kind"] = json!("friend");
+    assert_eq!(
+        ElderFile::from_json_str(&bad.to_string())
+            .unwrap_err()
+            .field,
+        ElderFile::from_json(&bad).unwrap_err().field
+    );
+    assert!(ElderFile::from_json_str("{} x").is_err());
     let facts = file.facts();
     assert_eq!(facts.region_code.as_deref(), Some("440703001001"));
     assert!(facts.impaired() && facts.severely_handicapped());
