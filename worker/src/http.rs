@@ -48,8 +48,19 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> AppResult<T> {
             Ok(value)
         }
         Err(error) => {
-            let path = error.path().to_string();
+            let mut path = error.path().to_string();
             let inner = error.into_inner();
+            // "missing field `x`" is reported at the parent: name the field itself.
+            let text = inner.to_string();
+            if let Some(rest) = text.strip_prefix("missing field `") {
+                if let Some(name) = rest.split('`').next() {
+                    path = if path == "." || path.is_empty() {
+                        name.to_string()
+                    } else {
+                        format!("{path}.{name}")
+                    };
+                }
+            }
             match inner.classify() {
                 serde_json::error::Category::Data => Err(AppError::Invalid {
                     code: "invalid_field",

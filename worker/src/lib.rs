@@ -74,6 +74,7 @@ pub async fn route(req: Request, ctx: &Ctx) -> AppResult<Response> {
 
         (Get, ["api", "elders"]) => elders::list(req, ctx).await,
         (Post, ["api", "elders"]) => elders::create(req, ctx).await,
+        (Get, ["api", "elders", "export"]) => elders::export(req, ctx).await,
         (Get, ["api", "elders", id]) => elders::get(req, ctx, id).await,
         (Put, ["api", "elders", id]) => elders::update(req, ctx, id).await,
         (Post, ["api", "elders", id, "reveal"]) => elders::reveal(req, ctx, id).await,
@@ -83,7 +84,9 @@ pub async fn route(req: Request, ctx: &Ctx) -> AppResult<Response> {
         (Post, ["api", "people", id, "disable"]) => admin::set_disabled(req, ctx, id, true).await,
         (Post, ["api", "people", id, "enable"]) => admin::set_disabled(req, ctx, id, false).await,
         // Groups (issue 7) own /api/groups, /api/pairings, /api/invites (handlers::groups::route).
-        (_, ["api", "groups" | "pairings" | "invites", ..]) => groups::route(req, ctx, &segments).await,
+        (_, ["api", "groups" | "pairings" | "invites", ..]) => {
+            groups::route(req, ctx, &segments).await
+        }
         (Post, ["api", "assignments"]) => admin::assign(req, ctx).await,
         (Get, ["api", "due"]) => admin::due(req, ctx).await,
         (Get, ["api", "stats", "monthly"]) => admin::monthly_stats(req, ctx).await,

@@ -261,6 +261,8 @@ pub fn dataset(today: NaiveDate) -> Dataset {
                     ),
                 },
                 lives_at_household_registration: mix % 7 != 0,
+                household_registration_region_code: (mix % 7 == 0)
+                    .then(|| "120102001001".to_string()),
                 phone: Some(format!("022-2{:07}", 3_000_000 + n * 17)),
                 emergency_contacts: vec![
                     EmergencyContact {

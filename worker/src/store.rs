@@ -44,6 +44,11 @@ impl From<u64> for Arg {
         Arg::Int(value as i64)
     }
 }
+impl From<i32> for Arg {
+    fn from(value: i32) -> Self {
+        Arg::Int(value as i64)
+    }
+}
 impl From<u32> for Arg {
     fn from(value: u32) -> Self {
         Arg::Int(value as i64)

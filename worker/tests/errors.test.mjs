@@ -44,6 +44,7 @@ function newElder(overrides = {}) {
     birth_date: '1940-05-06',
     address: { region_code: '120101001001', city: '天津市', district: '和平区', street: '劝业场街道', community: '新津社区', detail: '测试路1号' },
     phone: '13800138000',
+    emergency_contacts: [{ kind: 'child', name: '测试子女', relation: '女儿', phone: '13900139000' }],
     categories: ['living_alone'],
     capability: 'intact',
     consent: 'accepted',
@@ -52,7 +53,7 @@ function newElder(overrides = {}) {
 }
 
 test('creating an elder validates with the domain and names the field', async () => {
-  const badId = await request('POST', '/api/elders', { cookie: coord.cookie, body: newElder({ id_number: '120101194005060000' }) });
+  const badId = await request('POST', '/api/elders', { cookie: coord.cookie, body: newElder({ id_number: '120101194005060001' }) });
   assert.equal(badId.status, 422);
   assert.equal(errorOf(badId).field, 'id_number');
   const badEnum = await request('POST', '/api/elders', { cookie: coord.cookie, body: newElder({ capability: 'superb' }) });
@@ -117,4 +118,16 @@ test('monthly stats come from the tallies and move with a visit', async () => {
   assert.equal(coordPush.status, 200, coordPush.text);
   const after = await request('GET', `/api/stats/monthly?month=${month}`, { cookie: coord.cookie });
   assert.ok(after.json.report.visited >= report.visited + 1);
+});
+
+test('the CSV export masks ID numbers and is audited', async () => {
+  const res = await fetch(`${(process.env.TANFANG_BASE_URL || 'http://127.0.0.1:8787').replace(/\/$/, '')}/api/elders/export`, { headers: { cookie: coord.cookie } });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /text\/csv/);
+  const text = await res.text();
+  assert.ok(text.split('\n').length > 50);
+  assert.ok(!/\d{17}[\dX]/.test(text), 'no full ID number in an export');
+  const admin = await login('admin');
+  const audit = await request('GET', '/api/audit?action=elder.export', { cookie: admin.cookie });
+  assert.ok(audit.json.entries.some((e) => e.actor_id === 'acc-coord'));
 });

@@ -347,6 +347,16 @@ pub async fn assign(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
             )?,
         ])
         .await?;
+    let elders: Vec<String> = rows::<IdRow>(&results[1])?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    if elders.len() < body.elder_ids.len() {
+        return Err(AppError::NotFound);
+    }
+    if elders.is_empty() {
+        return http::json(&json!({"assigned": 0}));
+    }
     let assignees = rows::<AssigneeRow>(&results[0])?;
     for (field, wanted) in [
         ("responsible_id", &body.responsible_id),
@@ -370,16 +380,6 @@ pub async fn assign(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
                 });
             }
         }
-    }
-    let elders: Vec<String> = rows::<IdRow>(&results[1])?
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
-    if elders.len() < body.elder_ids.len() {
-        return Err(AppError::NotFound);
-    }
-    if elders.is_empty() {
-        return http::json(&json!({"assigned": 0}));
     }
     let ids = serde_json::to_string(&elders)?;
     let responsible = body.responsible_id.clone();

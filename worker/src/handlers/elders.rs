@@ -66,9 +66,34 @@ fn page_params(req: &Request) -> AppResult<(i64, i64)> {
 }
 
 pub async fn list(req: Request, ctx: &Ctx) -> AppResult<Response> {
+    list_or_export(req, ctx, false).await
+}
+
+/// `GET /api/elders/export` — the same filters as the list, every row, as CSV (ID numbers
+/// masked). Audited.
+pub async fn export(req: Request, ctx: &Ctx) -> AppResult<Response> {
+    list_or_export(req, ctx, true).await
+}
+
+/// Most rows one export returns.
+pub const MAX_EXPORT_ROWS: i64 = 50_000;
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+async fn list_or_export(req: Request, ctx: &Ctx, export: bool) -> AppResult<Response> {
     let principal = require(ctx, &req).await?;
     let (lo, hi) = principal.require_coordinator()?;
-    let (page, page_size) = page_params(&req)?;
+    let (page, page_size) = if export {
+        (1, MAX_EXPORT_ROWS)
+    } else {
+        page_params(&req)?
+    };
     let (lo, hi) = match query_param(&req, "region").filter(|r| !r.is_empty()) {
         Some(region) => {
             if !principal.governs(&crate::store::subtree_range(&region).0) {
@@ -105,8 +130,7 @@ pub async fn list(req: Request, ctx: &Ctx) -> AppResult<Response> {
     let mut list_args = filter_args();
     list_args.extend(args![page_size, (page - 1) * page_size]);
     let db = &ctx.db;
-    let results = db
-        .batch(vec![
+    let mut statements = vec![
             db.statement(&format!("SELECT COUNT(*) AS n FROM elders e WHERE {filter}"), filter_args())?,
             db.statement(
                 &format!(
@@ -120,8 +144,16 @@ pub async fn list(req: Request, ctx: &Ctx) -> AppResult<Response> {
                 ),
                 list_args,
             )?,
-        ])
-        .await?;
+    ];
+    if export {
+        statements.push(ctx.audit(
+            Some(&principal.id),
+            "elder.export",
+            None,
+            json!({"region_lo": lo, "q": q, "category": category, "tier": tier}),
+        )?);
+    }
+    let results = db.batch(statements).await?;
     let total = rows::<CountRow>(&results[0])?
         .first()
         .map(|c| c.n)
@@ -147,6 +179,42 @@ pub async fn list(req: Request, ctx: &Ctx) -> AppResult<Response> {
             })
         })
         .collect();
+    if export {
+        let mut csv = String::from("\u{feff}id,name,sex,birth_date,age,community,address,tier,consent,id_number_masked,responsible,backup,last_visit_date\n");
+        let text = |v: &Value| match v {
+            Value::Null => String::new(),
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        for item in &items {
+            let line: Vec<String> = [
+                text(&item["id"]),
+                text(&item["name"]),
+                text(&item["sex"]),
+                text(&item["birth_date"]),
+                text(&item["age"]),
+                text(&item["community"]),
+                text(&item["address"]),
+                text(&item["tier"]),
+                text(&item["consent"]),
+                text(&item["id_number_masked"]),
+                text(&item["responsible"]["name"]),
+                text(&item["backup"]["name"]),
+                text(&item["last_visit_date"]),
+            ]
+            .iter()
+            .map(|f| csv_field(f))
+            .collect();
+            csv.push_str(&line.join(","));
+            csv.push('\n');
+        }
+        let mut response = Response::ok(csv)?;
+        let headers = response.headers_mut();
+        headers.set("content-type", "text/csv; charset=utf-8")?;
+        headers.set("content-disposition", "attachment; filename=\"elders.csv\"")?;
+        headers.set("cache-control", "no-store")?;
+        return Ok(response);
+    }
     http::json(&json!({"items": items, "total": total, "page": page, "page_size": page_size}))
 }
 
@@ -345,7 +413,7 @@ pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     let birth = file.birth_date.map(|d| d.to_string());
     let duplicates = db
         .all::<DuplicateRow>(
-            "SELECT id, region_code, (id_number IS NOT NULL AND id_number = ?1) AS same_id_number FROM elders \
+            "SELECT id, region_code, COALESCE(id_number = ?1, 0) AS same_id_number FROM elders \
              WHERE id = ?4 OR (id_number IS NOT NULL AND id_number = ?1) OR (name = ?2 AND birth_date = ?3) LIMIT 5",
             args![file.id_number.clone(), file.name.as_str(), birth, file.id.as_str()],
         )
