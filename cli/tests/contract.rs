@@ -255,7 +255,7 @@ fn validate_reports_every_bad_field() {
             {"id":"f1","ok":true}
             {"id":"f2","ok":false,"errors":[{"field":"birth_date","code":"not_elderly","message":"未满60周岁（55岁） (under 60 on 2025-03-15)"},{"field":"categories","code":"not_special_needs","message":"不属于特殊困难老年人（无类别、未失能、非重残） (not a special-needs elder)"}]}
             {"id":"f3","ok":false,"errors":[{"field":"address.region_code","code":"bad_value","message":"区划代码应为12位（或6位）数字: \"440703001\" (region code must be 12 or 6 digits)"},{"field":"emergency_contacts[0].phone","code":"bad_value","message":"紧急联系人电话无效: 手机号码应为1开头的11位数字，第二位为3–9 (mobile must be 1[3-9] + 9 digits)"}]}
-            {"id":"f4","ok":false,"errors":[{"field":"emergency_contacts","code":"bad_value","message":"字段 emergency_contacts 的值无效 (bad value): invalid type: string \"none\", expected a sequence"}]}
+            {"id":"f4","ok":false,"errors":[{"field":"emergency_contacts","code":"bad_value","message":"字段 emergency_contacts 的值无效 (bad value): invalid type: string \"none\", expected a sequence at line 1 column 59"}]}
             {"id":null,"ok":false,"errors":[{"field":"","code":"bad_json","message":"该行不是有效的 JSON (bad JSON): key must be a string at line 1 column 2"}]}
         "#]],
     );
