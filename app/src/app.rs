@@ -11,6 +11,10 @@ use crate::pages::{
     certificate::CertificatePage, elder_card::ElderCardPage, login::LoginPage,
     my_hours::MyHoursPage, settings::SettingsPage, today::TodayPage, visit_form::VisitFormPage,
 };
+use crate::pages::{
+    group_dashboard::GroupDashboardPage, group_home::GroupHomePage, group_join::GroupJoinPage,
+    group_register::GroupRegisterPage, group_review::GroupReviewPage,
+};
 use crate::store::Store;
 use crate::sync::{self, use_sync, SyncState};
 use leptos::prelude::*;
@@ -56,6 +60,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/hours") view=|| view! { <Authenticated><MyHoursPage /></Authenticated> } />
                         <Route path=path!("/certificate") view=|| view! { <Authenticated><CertificatePage /></Authenticated> } />
                         <ConsoleRoutes />
+                        <Route path=path!("/groups") view=GroupHomePage />
+                        <Route path=path!("/groups/register") view=GroupRegisterPage />
+                        <Route path=path!("/groups/dashboard") view=GroupDashboardPage />
+                        <Route path=path!("/groups/review") view=GroupReviewPage />
+                        <Route path=path!("/join") view=GroupJoinPage />
+                        <Route path=path!("/join/:code") view=GroupJoinPage />
                         <Route path=path!("/settings") view=|| view! { <Authenticated><SettingsPage /></Authenticated> } />
                     </Routes>
                 </Layout>

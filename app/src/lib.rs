@@ -18,6 +18,7 @@ pub mod clock;
 pub mod components;
 pub mod console_api;
 pub mod error;
+pub mod groups_api;
 pub mod i18n;
 pub mod model;
 pub mod pages;
