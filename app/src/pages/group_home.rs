@@ -29,7 +29,7 @@ pub fn GroupLoginForm(done: RwSignal<u32>) -> impl IntoView {
         });
     };
     view! {
-        <form class="stack group-login" data-testid="group-login" on:submit=submit>
+        <form class="stack group-login" data-testid="group-login-form" on:submit=submit>
             <GroupField label="账号（手机号）Login" field="login" value=login error=error />
             <GroupField label="密码 Password" field="password" value=password error=error input_type="password" />
             <GroupErrorLine error=error />
