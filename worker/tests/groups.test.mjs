@@ -177,7 +177,7 @@ test('a coordinator assigns paired elders to the member; the member visits one',
   assert.equal(list.status, 200, list.text);
   elderIds = list.json.items.slice(0, 2).map((e) => e.id);
   const lantian = await request('GET', `/api/elders?region=${LANTIAN}&page_size=1`, { cookie: s.coord2 });
-  // Not paired: refused, naming the elder.
+  // A coordinator outside the group's communities does not even see the group.
   const notPaired = await request('POST', `/api/groups/${group.id}/assignments`, {
     cookie: s.coord2, body: { elder_ids: [lantian.json.items[0].id], member_id: memberId },
   });
