@@ -56,12 +56,17 @@ if (missing > 0) {
 }
 const total = (await call('GET', '/api/elders?page_size=1', { cookie: district })).json.total;
 
-// Login time (PBKDF2-SHA256, 100,000 iterations) as seen by the client.
+// Login time (PBKDF2-SHA256, 100,000 iterations, plus 2 D1 round trips) as seen by the client,
+// against GET /api/me (session lookup only, 1 round trip) as the baseline.
 const loginTimes = [];
-for (let i = 0; i < RUNS; i++) {
-  const start = performance.now();
+const meTimes = [];
+for (let i = 0; i < Math.max(RUNS, 10); i++) {
+  let start = performance.now();
   await login('district');
   loginTimes.push(performance.now() - start);
+  start = performance.now();
+  await call('GET', '/api/me', { cookie: district });
+  meTimes.push(performance.now() - start);
 }
 
 // Push of 100 visits by the district coordinator (elders in their subtree).
@@ -89,6 +94,7 @@ const report = {
   elders_in_scope: total,
   runs: RUNS,
   login_ms_median: Math.round(median(loginTimes)),
+  me_ms_median: Math.round(median(meTimes)),
   push_100_visits: {
     ms_median: Math.round(median(pushes.map((p) => p.ms))),
     ms_min: Math.round(Math.min(...pushes.map((p) => p.ms))),

@@ -44,4 +44,10 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 echo "wrangler dev on $BASE (state $STATE)"
-TANFANG_BASE_URL="$BASE" node --test --test-concurrency=1 "$@" worker/tests/
+STATUS=0
+TANFANG_BASE_URL="$BASE" node --test --test-concurrency=1 "$@" worker/tests/ || STATUS=$?
+# The Secure cookie in a real browser on http://127.0.0.1 (skip with SKIP_CHROMIUM=1).
+if [[ -x "${CHROMIUM_BIN:-/usr/bin/chromium}" && "${SKIP_CHROMIUM:-}" != "1" ]]; then
+  TANFANG_BASE_URL="$BASE" node worker/tests/cookie-chromium.mjs || STATUS=$?
+fi
+exit "$STATUS"
