@@ -2,7 +2,8 @@
 import { test, expect } from '@playwright/test';
 import { ConsolePage } from './fixtures/console';
 
-test.use({ viewport: { width: 1280, height: 900 } });
+// The console is an online office tool; the phone app's service worker is kept out of its tests.
+test.use({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
 
 test('due board filters, groups and reassigns', async ({ page }) => {
   const console = new ConsolePage(page);

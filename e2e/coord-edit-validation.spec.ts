@@ -4,7 +4,8 @@
 import { test, expect } from '@playwright/test';
 import { ConsolePage, XINJIN } from './fixtures/console';
 
-test.use({ viewport: { width: 1280, height: 900 } });
+// The console is an online office tool; the phone app's service worker is kept out of its tests.
+test.use({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
 
 test('field-level validation in the browser and from the server', async ({ page }) => {
   const console = new ConsolePage(page);
@@ -29,6 +30,10 @@ test('field-level validation in the browser and from the server', async ({ page 
   await page.getByTestId('f-address.region_code').selectOption(XINJIN);
   await page.getByTestId('f-address.detail').fill('新津路99号1门101室');
   await page.getByTestId('f-category-living_alone').check();
+  await page.getByTestId('contact-add').click();
+  await page.getByTestId('f-contact-0-name').fill('测小明');
+  await page.getByTestId('f-contact-0-relation').fill('儿子');
+  await page.getByTestId('f-contact-0-phone').fill('13900001111');
   await page.getByTestId('f-phone').fill('12');
   await page.getByTestId('file-save').click();
   await expect(page.getByTestId('err-phone')).toBeVisible();
@@ -83,6 +88,10 @@ test('a second file with the same name and birth date asks for confirmation', as
   await page.getByTestId('f-address.region_code').selectOption(XINJIN);
   await page.getByTestId('f-address.detail').fill('新津路1号');
   await page.getByTestId('f-category-empty_nest').check();
+  await page.getByTestId('contact-add').click();
+  await page.getByTestId('f-contact-0-name').fill('测小明');
+  await page.getByTestId('f-contact-0-relation').fill('儿子');
+  await page.getByTestId('f-contact-0-phone').fill('13900001111');
   await page.getByTestId('file-save').click();
   await expect(page.getByTestId('duplicate-warning')).toBeVisible();
   await expect(page.getByTestId('err-name')).toBeVisible();

@@ -2,7 +2,8 @@
 import { test, expect, request as playwrightRequest } from '@playwright/test';
 import { ConsolePage, account } from './fixtures/console';
 
-test.use({ viewport: { width: 1280, height: 900 } });
+// The console is an online office tool; the phone app's service worker is kept out of its tests.
+test.use({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
 
 test('reveal asks for a reason, shows the full number and is audited', async ({ page, baseURL }) => {
   const console = new ConsolePage(page);
