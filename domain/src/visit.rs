@@ -726,7 +726,6 @@ pub enum FollowUp {
     Dissatisfied,
 }
 
-/// Kinds of follow-up, for grouping and labels.
 impl FollowUp {
     /// A stable key: the same problem on two visits has the same key, so the server keeps one
     /// open item (`hazard:gas`, `concern:mood`, `referral:daily_care`, `emergency`, …).
@@ -865,13 +864,13 @@ pub fn follow_ups(visit: &VisitRecord, previous: Option<&VisitRecord>) -> Vec<Fo
             Trend::Better => false,
         };
         if concern {
-            // Illness sits between mobility and mood on the forms.
             found.push(FollowUp::Concern {
                 aspect,
                 detail: String::new(),
                 persisting: was_worse,
             });
         }
+        // Illness sits between mobility and mood on the forms.
         if aspect == Aspect::Mobility {
             let before = previous.map(|p| p.illness);
             let was_serious = before == Some(IllnessStatus::Serious);

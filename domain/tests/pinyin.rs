@@ -166,6 +166,7 @@ fn long_queries() {
     assert!(!query.is_empty());
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// The matcher's definition, written naively: some start group, then each group in turn
 /// consumes a non-empty prefix of one of its readings, until the query is used up.
 fn reference_matches(query: &str, key: &str) -> bool {
