@@ -2,7 +2,7 @@
 // own receipt time beside it, so the skew is visible (domain `VisitRecord::has_clock_skew`,
 // threshold `DEFAULT_CLOCK_SKEW_THRESHOLD_MS` = 10 minutes).
 import { test, expect, volunteerLogin } from './fixtures/app';
-import { apiAs, serverVisitsMarked, logVisit } from './fixtures/fault';
+import { apiAs, adminLogin, serverVisitsMarked, logVisit } from './fixtures/fault';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const THRESHOLD_MS = 10 * 60 * 1000;
@@ -19,7 +19,7 @@ test('a device clock three days behind is recorded beside the server time', asyn
   await logVisit(app, page, marker);
   await app.expectPending(0);
 
-  const api = await apiAs(baseURL!, volunteer);
+  const api = await apiAs(baseURL!, adminLogin(logins));
   const [record] = await serverVisitsMarked(api, marker);
   expect(record, 'the visit reached the server').toBeTruthy();
   expect(typeof record.device_time_ms).toBe('number');

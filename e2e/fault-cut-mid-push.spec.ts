@@ -1,7 +1,7 @@
 // The connection breaks while the phone pushes (the request never reaches the server): the
 // visit stays queued on the phone, and the next sync delivers it exactly once.
 import { test, expect, volunteerLogin } from './fixtures/app';
-import { apiAs, serverVisitsMarked, logVisit, expectExactlyOnce, pushBody } from './fixtures/fault';
+import { apiAs, adminLogin, serverVisitsMarked, logVisit, expectExactlyOnce, pushBody } from './fixtures/fault';
 
 test('a push cut before it reaches the server is retried, the visit lands once', async ({ app, page, logins, baseURL }) => {
   const volunteer = volunteerLogin(logins);
@@ -21,7 +21,7 @@ test('a push cut before it reaches the server is retried, the visit lands once',
   await app.expectPending(1);
   await expect(page.getByTestId('sync-error')).toBeVisible();
 
-  const api = await apiAs(baseURL!, volunteer);
+  const api = await apiAs(baseURL!, adminLogin(logins));
   expect(await serverVisitsMarked(api, marker)).toHaveLength(0);
 
   await page.unroute('**/api/sync/push');

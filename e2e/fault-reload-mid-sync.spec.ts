@@ -1,7 +1,7 @@
 // The page is reloaded (app killed) while a push is in flight, after the server committed it.
 // The outbox lives in IndexedDB, so the reloaded app pushes again; the server sees a replay.
 import { test, expect, volunteerLogin } from './fixtures/app';
-import { apiAs, serverVisitsMarked, logVisit, expectExactlyOnce, deferred } from './fixtures/fault';
+import { apiAs, adminLogin, serverVisitsMarked, logVisit, expectExactlyOnce, deferred } from './fixtures/fault';
 
 test.describe('reload mid-sync, without the service worker', () => {
   // The sync property is tested with the service worker blocked (the reload then loads from
@@ -13,7 +13,7 @@ test('reloading during a committed push neither loses nor duplicates the visit',
   await app.login(volunteer);
   await app.waitForTodayList();
   await app.expectPending(0);
-  const api = await apiAs(baseURL!, volunteer);
+  const api = await apiAs(baseURL!, adminLogin(logins));
 
   const committed = deferred();
   let first = true;

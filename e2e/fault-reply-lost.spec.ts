@@ -2,14 +2,14 @@
 // duplicates). The phone still shows the visit as pending and pushes it again with the same
 // client id and seq; the server must acknowledge the replay without storing a second copy.
 import { test, expect, volunteerLogin } from './fixtures/app';
-import { apiAs, serverVisitsMarked, logVisit, expectExactlyOnce, pushBody } from './fixtures/fault';
+import { apiAs, adminLogin, serverVisitsMarked, logVisit, expectExactlyOnce, pushBody } from './fixtures/fault';
 
 test('a push whose reply is lost after the commit is not duplicated by the retry', async ({ app, page, logins, baseURL }) => {
   const volunteer = volunteerLogin(logins);
   await app.login(volunteer);
   await app.waitForTodayList();
   await app.expectPending(0);
-  const api = await apiAs(baseURL!, volunteer);
+  const api = await apiAs(baseURL!, adminLogin(logins));
 
   const bodies: string[] = [];
   let committed = 0;
