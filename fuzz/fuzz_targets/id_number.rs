@@ -21,6 +21,9 @@ fuzz_target!(|data: &[u8]| {
         let _ = id.birth_date();
         let _ = id.sex();
         let masked = id.masked();
-        assert!(!masked.contains(&id.as_str()[6..14]), "mask shows the birth date");
+        assert!(
+            !masked.contains(&id.as_str()[6..14]),
+            "mask shows the birth date"
+        );
     }
 });

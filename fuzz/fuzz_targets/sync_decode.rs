@@ -5,8 +5,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use tanfang_domain::sync::{
-    apply_field_edits, sequence_decisions, FieldVersions, MutationBody, PullResponse,
-    PushRequest, PushResponse,
+    apply_field_edits, sequence_decisions, FieldVersions, MutationBody, PullResponse, PushRequest,
+    PushResponse,
 };
 
 fn round_trip<T>(data: &[u8]) -> Option<T>
