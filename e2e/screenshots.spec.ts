@@ -1,12 +1,12 @@
 // Screenshots of every main volunteer page at 360×740, attached to the report and saved in
 // e2e/artifacts/ for review.
-import { test, expect, volunteerLogin, screenshot } from './fixtures/app';
+import { test, expect, screenshot } from './fixtures/app';
 
-test('screenshots of the main pages at 360x740', async ({ app, page, logins }, testInfo) => {
+test('screenshots of the main pages at 360x740', async ({ app, page, volunteer }, testInfo) => {
   await page.setViewportSize({ width: 360, height: 740 });
   await app.gotoLogin();
   await screenshot(page, testInfo, '01-login');
-  await app.login(volunteerLogin(logins));
+  await app.login(volunteer);
   await app.waitForTodayList();
   await screenshot(page, testInfo, '02-today');
   await app.openFirstElder();

@@ -7,9 +7,10 @@
 // - Navigations (any other path, the app is a single page) fall back to the cached index.html.
 const BUILD_ID = '__BUILD_ID__';
 const CACHE = 'tanfang-shell-' + BUILD_ID;
+// '/' and not '/index.html': the static host answers /index.html with a redirect to /, and a
+// redirected response cannot answer a navigation.
 const SHELL = [
   '/',
-  '/index.html',
   '/pkg/tanfang_app.js',
   '/pkg/tanfang_app_bg.wasm',
   '/styles/app.css',
@@ -20,12 +21,23 @@ const SHELL = [
   '/icons/icon-512.png',
 ];
 
+// A response that followed a redirect is rebuilt as a plain 200 so that it may be served.
+async function storable(response) {
+  if (!response.redirected) return response;
+  const body = await response.blob();
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
 self.addEventListener('install', (event) => {
-  event.waitUntil(
-    caches.open(CACHE)
-      .then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: 'reload' }))))
-      .then(() => self.skipWaiting())
-  );
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    await Promise.all(SHELL.map(async (url) => {
+      const response = await fetch(new Request(url, { cache: 'reload' }));
+      if (!response.ok) throw new Error(`precache ${url}: ${response.status}`);
+      await cache.put(url, await storable(response));
+    }));
+    await self.skipWaiting();
+  })());
 });
 
 self.addEventListener('activate', (event) => {
@@ -48,8 +60,7 @@ self.addEventListener('fetch', (event) => {
 
   if (request.mode === 'navigate') {
     event.respondWith(
-      caches.match('/index.html').then((cached) => cached || fetch(request))
-        .catch(() => fetch(request))
+      caches.match('/').then((cached) => cached || fetch(request))
     );
     return;
   }
@@ -59,7 +70,7 @@ self.addEventListener('fetch', (event) => {
       return fetch(request).then((response) => {
         const shellAsset = url.pathname.startsWith('/pkg/') || url.pathname.startsWith('/styles/')
           || url.pathname.startsWith('/icons/');
-        if (response.ok && shellAsset) {
+        if (response.ok && shellAsset && !response.redirected) {
           const copy = response.clone();
           caches.open(CACHE).then((cache) => cache.put(request, copy));
         }
