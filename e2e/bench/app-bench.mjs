@@ -1,0 +1,144 @@
+// App benchmark (headless Chromium through Playwright + CDP). Prints a Markdown table.
+//
+//   TANFANG_BASE_URL=http://127.0.0.1:8787 node e2e/bench/app-bench.mjs
+//
+// Measures, against a seeded `wrangler dev` serving a release build of the app:
+// 1. First-load transfer: bytes received for a cold first load of /login (CDP
+//    Network.loadingFinished encodedDataLength, i.e. as sent by the server), and the gzip -9
+//    size of the app shell files in dist/ (what a compressing CDN would send).
+// 2. Time to interactive Today list from a cold OFFLINE start with 50 elders under a 4× CPU
+//    slowdown (Emulation.setCPUThrottlingRate 4, Network.emulateNetworkConditions offline):
+//    navigation start → 50 items rendered, read from performance.now() in the page.
+// 3. Saving a visit under the same 4× CPU slowdown: tap "保存探访" → elder card shown with the
+//    visit queued (IndexedDB transaction committed).
+import { chromium } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+
+const base = process.env.TANFANG_BASE_URL ?? 'http://127.0.0.1:8787';
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+const distDir = process.env.TANFANG_DIST ?? path.join(root, 'dist');
+const ELDERS = 50;
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+async function api(pathname, init = {}, cookie) {
+  const response = await fetch(base + pathname, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}), ...(init.headers ?? {}) },
+  });
+  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${pathname} → ${response.status} ${await response.text()}`);
+  return response;
+}
+
+// A coordinator's device holds every elder of the community: top it up to 50 elders.
+const seed = await (await api('/api/dev/seed', { method: 'POST' })).json();
+const coordinator = seed.logins.find((entry) => entry.login === 'coord');
+const loginResponse = await api('/api/auth/login', {
+  method: 'POST',
+  body: JSON.stringify({ login: coordinator.login, password: coordinator.password }),
+});
+const cookie = loginResponse.headers.get('set-cookie').split(';')[0];
+const me = await (await api('/api/me', {}, cookie)).json();
+const community = me.user.region?.code;
+let pulled = await (await api('/api/sync/pull?cursor=0', {}, cookie)).json();
+if (pulled.elders.length < ELDERS) {
+  await api(`/api/dev/bulk?elders=${ELDERS - pulled.elders.length}&community=${community}`, { method: 'POST' });
+  pulled = await (await api('/api/sync/pull?cursor=0', {}, cookie)).json();
+}
+const elderCount = pulled.elders.length;
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+const page = await context.newPage();
+
+// 1. First-load transfer.
+let cdp = await context.newCDPSession(page);
+await cdp.send('Network.enable');
+let transferred = 0;
+const perUrl = new Map();
+const urls = new Map();
+cdp.on('Network.responseReceived', (event) => urls.set(event.requestId, event.response.url));
+cdp.on('Network.loadingFinished', (event) => {
+  transferred += event.encodedDataLength;
+  const url = urls.get(event.requestId) ?? '?';
+  perUrl.set(url, (perUrl.get(url) ?? 0) + event.encodedDataLength);
+});
+await page.goto(base + '/login', { waitUntil: 'networkidle' });
+await page.getByTestId('login-page').waitFor();
+const gzipSize = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
+const shellFiles = ['pkg/tanfang_app_bg.wasm', 'pkg/tanfang_app.js', 'styles/app.css', 'index.html'];
+const gzipTotal = shellFiles.reduce((sum, file) => sum + gzipSize(path.join(distDir, file)), 0);
+const wasmRaw = fs.statSync(path.join(distDir, 'pkg/tanfang_app_bg.wasm')).size;
+
+// Log in and let the first pull fill the device.
+await page.getByTestId('login-name').fill(coordinator.login);
+await page.getByTestId('login-password').fill(coordinator.password);
+await page.getByTestId('login-submit').click();
+await page.waitForFunction((n) => document.querySelectorAll('[data-testid="today-item"]').length >= n, elderCount, { timeout: 60_000 });
+await page.waitForFunction(() => !!navigator.serviceWorker.controller, undefined, { timeout: 30_000 }).catch(async () => {
+  await page.reload();
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller, undefined, { timeout: 30_000 });
+});
+
+// 2. Cold offline start under 4× CPU slowdown.
+const startTimes = [];
+for (let run = 0; run < runs; run++) {
+  const cold = await context.newPage();
+  const session = await context.newCDPSession(cold);
+  await session.send('Network.enable');
+  await session.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await session.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  await cold.goto(base + '/', { waitUntil: 'commit' });
+  const ms = await cold.waitForFunction((n) => {
+    const count = document.querySelectorAll('[data-testid="today-item"]').length;
+    return count >= n ? performance.now() : false;
+  }, elderCount, { timeout: 60_000, polling: 'raf' });
+  startTimes.push(await ms.jsonValue());
+  await cold.close();
+}
+
+// 3. Saving a visit under 4× CPU slowdown (offline: the save is local).
+cdp = await context.newCDPSession(page);
+await cdp.send('Network.enable');
+await cdp.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+const saveTimes = [];
+for (let run = 0; run < runs; run++) {
+  await page.goto(base + '/', { waitUntil: 'commit' });
+  await page.getByTestId('today-item').first().click();
+  await page.getByTestId('log-visit').click();
+  await page.getByTestId('visit-save').waitFor();
+  const before = await page.getByTestId('sync-pending').getAttribute('data-count');
+  const elapsed = await page.evaluate(() => new Promise((resolve) => {
+    const start = performance.now();
+    const observer = new MutationObserver(() => {
+      if (document.querySelector('[data-testid="elder-card"]')) {
+        observer.disconnect();
+        resolve(performance.now() - start);
+      }
+    });
+    observer.observe(document.body, { childList: true, subtree: true });
+    document.querySelector('[data-testid="visit-save"]').click();
+  }));
+  await page.waitForFunction((b) => document.querySelector('[data-testid="sync-pending"]')?.getAttribute('data-count') === String(Number(b) + 1), before);
+  saveTimes.push(elapsed);
+}
+await browser.close();
+
+const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+console.log(`| measure | result |`);
+console.log(`|---|---|`);
+console.log(`| first load of /login, bytes received (as served by wrangler dev, ${perUrl.size} requests) | ${kib(transferred)} |`);
+console.log(`| app shell gzip -9 (wasm + js + css + index.html) | ${kib(gzipTotal)} (wasm ${kib(wasmRaw)} raw) |`);
+console.log(`| cold offline start → Today with ${elderCount} elders, CPU 4× slower, median of ${runs} | ${median(startTimes).toFixed(0)} ms (runs: ${startTimes.map((t) => t.toFixed(0)).join(', ')}) |`);
+console.log(`| save a visit (tap → card shown, visit + outbox committed), CPU 4× slower, median of ${runs} | ${median(saveTimes).toFixed(0)} ms (runs: ${saveTimes.map((t) => t.toFixed(0)).join(', ')}) |`);
