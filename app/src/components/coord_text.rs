@@ -335,6 +335,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("due.any_mode", "全部方式", "All modes"),
     ("due.only_overdue", "只看逾期", "Only overdue"),
     ("due.overdue", "逾期", "Overdue"),
+    ("due.state", "状态", "State"),
     ("due.due", "待访", "Due"),
     ("due.due_by", "截止", "Due by"),
     ("due.done", "本期已访", "Done this period"),

@@ -215,6 +215,19 @@ fn Board(
                     <h3>{name.clone()}" "<small>{format!("{} · {} {}", ct(i18n, "due.overdue"), overdue, "")}</small></h3>
                     <div class="table-wrap">
                         <table class="data-table">
+                            <thead>
+                                <tr>
+                                    <th>{ct(i18n, "reg.name")}</th>
+                                    <th>{ct(i18n, "due.state")}</th>
+                                    <th>{ct(i18n, "reg.tier")}</th>
+                                    <th>{ct(i18n, "file.requirements")}</th>
+                                    <th>{ct(i18n, "due.due_by")}</th>
+                                    <th>{ct(i18n, "reg.last_visit")}</th>
+                                    <th>{ct(i18n, "reg.community")}</th>
+                                    <th>{ct(i18n, "reg.responsible")}</th>
+                                    <th class="no-print">{ct(i18n, "due.reassign")}</th>
+                                </tr>
+                            </thead>
                             <tbody>{rows}</tbody>
                         </table>
                     </div>
