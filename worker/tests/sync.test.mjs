@@ -220,6 +220,9 @@ test('a new visit shows up in the other assignee\'s incremental pull', async () 
   const next = await pull(volunteer2, start.cursor);
   assert.ok(next.visits.some((v) => v.id === record.id));
   assert.ok(next.cursor > start.cursor);
+  // The elder's view is re-sent with the new visit among its last visits.
+  const elder = next.elders.find((e) => e.id === 'elder-002');
+  assert.ok(elder && elder.last_visits.some((v) => v.id === record.id));
 });
 
 test('active surges reach the phones of the area', async () => {

@@ -353,6 +353,22 @@ pub async fn push(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
         )?);
     }
     writes.extend(tail);
+    // Elders with new visits move to this cursor too, so an incremental pull re-sends their
+    // view (last visits, open hazards and needs) to everyone assigned.
+    let visited: BTreeSet<&str> = acks
+        .iter()
+        .filter(|a| a.status == AckStatus::Applied)
+        .filter_map(|a| visits.get(&a.seq).map(|v| v.elder_id.as_str()))
+        .filter(|id| !edited.contains(*id))
+        .collect();
+    if !visited.is_empty() {
+        writes.push(db.statement(
+            &format!(
+                "UPDATE elders SET cursor = {CURRENT_CURSOR} WHERE id IN (SELECT value FROM json_each(?1))"
+            ),
+            args![serde_json::to_string(&visited)?],
+        )?);
+    }
     for (month, community) in &touched_cells {
         writes.extend(tally::recompute(db, month, community, ctx.now_ms)?);
     }
