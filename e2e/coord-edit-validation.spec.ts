@@ -23,10 +23,14 @@ test('field-level validation in the browser and from the server', async ({ page 
   await expect(page.getByTestId('err-categories')).toBeVisible();
   expect(posts).toHaveLength(0);
 
-  // Fill a valid file except a bad phone number.
-  await page.getByTestId('f-name').fill('测试老人');
+  // Fill a valid file except a bad phone number. Name and birth date differ per run so that
+  // a rerun against the same database is not a possible duplicate of the last run's file.
+  const run = Date.now();
+  const newName = `测试${'甲乙丙丁戊己庚辛壬癸'[run % 10]}${'春夏秋冬梅兰竹菊'[Math.floor(run / 10) % 8]}`;
+  const newBirth = `19${30 + (Math.floor(run / 80) % 25)}-0${1 + (Math.floor(run / 2000) % 9)}-1${Math.floor(run / 18000) % 9}`;
+  await page.getByTestId('f-name').fill(newName);
   await page.getByTestId('f-sex').selectOption('female');
-  await page.getByTestId('f-birth_date').fill('1940-05-06');
+  await page.getByTestId('f-birth_date').fill(newBirth);
   await page.getByTestId('f-address.region_code').selectOption(XINJIN);
   await page.getByTestId('f-address.detail').fill('新津路99号1门101室');
   await page.getByTestId('f-category-living_alone').check();
@@ -68,7 +72,7 @@ test('field-level validation in the browser and from the server', async ({ page 
   await page.getByTestId('f-id_number').fill('');
   await page.getByTestId('file-save').click();
   await expect(page).toHaveURL(/\/coord\/elders\/elder-/);
-  await expect(page.getByTestId('file-elder-name')).toHaveText('测试老人');
+  await expect(page.getByTestId('file-elder-name')).toHaveText(newName);
   await expect(page.getByTestId('file-tier')).toBeVisible();
 
   // Editing: clearing the name is caught before sending.
