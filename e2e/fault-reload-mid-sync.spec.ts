@@ -44,11 +44,10 @@ test('reloading during a committed push neither loses nor duplicates the visit',
 });
 
 test('the app reloads once its service worker is installed', async ({ app, page, logins }) => {
-  // Known bug (reported): sw.js pre-caches '/index.html', which the assets server answers with
-  // a 307 to '/'; the cached response is `redirected`, and a service worker may not answer a
-  // navigation with a redirected response, so every reload / page load fails (net::ERR_FAILED)
-  // once the worker controls the page — online and offline. Remove this line once fixed.
-  test.fail(true, 'service worker answers navigations with a redirected response');
+  // Regression test: sw.js used to pre-cache '/index.html', which the assets server answers
+  // with a 307 to '/'; a service worker may not answer a navigation with a redirected
+  // response, so every reload failed (net::ERR_FAILED) once it controlled the page. Fixed in
+  // 5e0048a (pre-cache and serve '/').
   await app.login(volunteerLogin(logins));
   await app.waitForTodayList();
   await page.waitForFunction(() => !!navigator.serviceWorker.controller, undefined, { timeout: 20_000 });
