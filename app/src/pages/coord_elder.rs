@@ -137,6 +137,9 @@ pub fn CoordElderPage() -> impl IntoView {
 
 type Errors = RwSignal<Vec<(String, String)>>;
 
+/// What the server derived for a file: (tier, in scope, requirements).
+type DerivedFacts = (Option<String>, bool, Vec<Value>);
+
 /// The messages for one field.
 #[component]
 fn FieldError(errors: Errors, #[prop(into)] field: String) -> impl IntoView {
@@ -605,7 +608,7 @@ fn region_names(roots: &[RegionNode], code: &str) -> Option<[String; 4]> {
 }
 
 #[component]
-fn Derived(derived: RwSignal<Option<(Option<String>, bool, Vec<Value>)>>) -> impl IntoView {
+fn Derived(derived: RwSignal<Option<DerivedFacts>>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         {move || derived.get().map(|(tier, in_scope, requirements)| {
