@@ -53,7 +53,7 @@ pub fn app(tools: &Tools) -> Result {
         .arg(&wasm))?;
     let bg = pkg.join("tanfang_app_bg.wasm");
     run(Command::new(tools.wasm_opt())
-        .arg("-Oz")
+        .args(["-Oz", "--strip-debug", "--strip-producers"])
         .args(WASM_FEATURES)
         .arg(&bg)
         .arg("-o")
