@@ -259,6 +259,18 @@ fn fresh_server(tools: &Tools, scratch: &Path, name: &str) -> Result<serve::Serv
     )
 }
 
+/// `TANFANG_TEST_ONLY="worker/tests/groups.test.mjs e2e/login.spec.ts"`: while working on one
+/// behaviour, run only these files in the worker and e2e suites (never set in CI).
+fn only_files(suite_dir: &str) -> Option<Vec<String>> {
+    let only = std::env::var("TANFANG_TEST_ONLY").ok()?;
+    let files: Vec<String> = only
+        .split_whitespace()
+        .filter(|file| file.starts_with(suite_dir))
+        .map(str::to_string)
+        .collect();
+    (!files.is_empty()).then_some(files)
+}
+
 fn worker(tools: &Tools, scratch: &Path) -> Outcome {
     let mut outcome = Outcome::default();
     let server = match fresh_server(tools, scratch, "worker") {
@@ -273,12 +285,8 @@ fn worker(tools: &Tools, scratch: &Path) -> Outcome {
     let result = run_and_scan(
         Command::new("node")
             .current_dir(&tools.root)
-            .args([
-                "--test",
-                "--test-reporter=tap",
-                "--test-concurrency=1",
-                "worker/tests/",
-            ])
+            .args(["--test", "--test-reporter=tap", "--test-concurrency=1"])
+            .args(only_files("worker/").unwrap_or_else(|| vec!["worker/tests/".to_string()]))
             .env("TANFANG_BASE_URL", server.base_url()),
         |line| {
             let line = line.trim();
@@ -309,6 +317,7 @@ fn e2e(tools: &Tools, scratch: &Path) -> Outcome {
         Command::new(tools.playwright())
             .current_dir(&tools.root)
             .args(["test", "--reporter=list,json"])
+            .args(only_files("e2e/").unwrap_or_default())
             .env("TANFANG_BASE_URL", server.base_url())
             .env("PLAYWRIGHT_JSON_OUTPUT_NAME", &report)
             .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
