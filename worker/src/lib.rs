@@ -28,7 +28,7 @@ pub mod views;
 
 use context::Ctx;
 use error::{AppError, AppResult};
-use handlers::{admin, auth as auth_handlers, dev, elders, groups, sync};
+use handlers::{admin, auth as auth_handlers, dev, elders, groups, setup, sync};
 use worker::{event, Context, Env, Method, Request, Response};
 
 #[event(fetch)]
@@ -96,6 +96,8 @@ pub async fn route(req: Request, ctx: &Ctx) -> AppResult<Response> {
         (Post, ["api", "conflicts", id, "resolve"]) => admin::resolve_conflict(req, ctx, id).await,
         (Get, ["api", "audit"]) => admin::audit(req, ctx).await,
 
+        (Post, ["api", "setup", "first-admin"]) => setup::first_admin(req, ctx).await,
+
         (Post, ["api", "dev", "seed"]) => dev::seed(req, ctx).await,
         (Post, ["api", "dev", "bulk"]) => dev::bulk(req, ctx).await,
 
@@ -133,5 +135,6 @@ fn is_known_path(segments: &[&str]) -> bool {
             | ["api", "stats", "monthly"]
             | ["api", "conflicts", _, "resolve"]
             | ["api", "dev", "seed" | "bulk"]
+            | ["api", "setup", "first-admin"]
     )
 }

@@ -68,6 +68,8 @@ pub struct ServeOptions<'a> {
     /// Where wrangler's output goes; `None` inherits the terminal.
     pub log: Option<PathBuf>,
     pub own_process_group: bool,
+    /// Extra `--var NAME:value` for the worker (tests set a known SETUP_TOKEN).
+    pub vars: &'a [&'a str],
 }
 
 pub fn start(tools: &Tools, options: ServeOptions<'_>) -> Result<Server> {
@@ -88,6 +90,9 @@ pub fn start(tools: &Tools, options: ServeOptions<'_>) -> Result<Server> {
             "warn",
         ])
         .stdin(Stdio::null());
+    for var in options.vars {
+        command.arg("--var").arg(var);
+    }
     if let Some(log) = &options.log {
         let file = std::fs::File::create(log)
             .map_err(|e| format!("cannot create {}: {e}", log.display()))?;
@@ -185,6 +190,7 @@ pub fn dev(args: &[String]) -> Result {
             state_dir: &state_dir,
             log: None,
             own_process_group: false,
+            vars: &[],
         },
     )?;
     let logins = seed(&server)?;

@@ -255,6 +255,7 @@ fn fresh_server(tools: &Tools, scratch: &Path, name: &str) -> Result<serve::Serv
             state_dir: &state,
             log: Some(log),
             own_process_group: true,
+            vars: &["SETUP_TOKEN:tanfang-test-setup-token"],
         },
     )
 }

@@ -1,6 +1,6 @@
 //! `POST /api/dev/seed` — exists only when the variable `DEV_SEED` is `"1"` (404 otherwise).
 //! Loads the demo data set once; later calls change nothing and return the same logins.
-//! `?reset=1` wipes every table first.
+//! `?reset=1` wipes every table first; `?reset=1&empty=1` only wipes (a new deployment).
 
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
@@ -58,6 +58,10 @@ pub async fn seed(req: Request, ctx: &Ctx) -> AppResult<Response> {
             wipe.push(db.statement(&format!("DELETE FROM {table}"), vec![])?);
         }
         db.batch(wipe).await?;
+        // `?reset=1&empty=1`: leave the database without any data, as a new deployment is.
+        if http::query_param(&req, "empty").as_deref() == Some("1") {
+            return http::json(&json!({"logins": [], "seeded": false}));
+        }
     } else {
         let existing = db
             .first::<Count>(

@@ -5,4 +5,5 @@ pub mod auth;
 pub mod dev;
 pub mod elders;
 pub mod groups;
+pub mod setup;
 pub mod sync;
