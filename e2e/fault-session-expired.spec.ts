@@ -1,18 +1,13 @@
 // The session ends (expired or revoked on the server) while a visit waits in the outbox. The
 // volunteer must be able to log in again and the visit must reach the server exactly once —
-// never be lost to a forced log-out that wipes the phone.
-import { test, expect, volunteerLogin } from './fixtures/app';
+// never be lost to a forced log-out that wipes the phone, nor handed to another account.
+import { test, expect } from './fixtures/app';
 import { apiAs, serverVisitsMarked, logVisit, expectExactlyOnce } from './fixtures/fault';
 
 test.use({ serviceWorkers: 'block' });
 
-test('a visit queued when the session ends reaches the server after logging in again', async ({ app, page, context, logins, baseURL }) => {
-  // Known gap (reported): on 401 the app only shows "登录已失效，请重新登录", the session stays
-  // in IndexedDB, /login redirects to / while a session is stored, and the only way out is
-  // Settings → log out, which wipes the queued visit. Remove this line once fixed.
-  test.fail(true, 'no way to log in again without wiping the outbox');
+test('a visit queued when the session ends reaches the server after logging in again', async ({ app, page, context, logins, volunteer, baseURL }) => {
   test.setTimeout(90_000);
-  const volunteer = volunteerLogin(logins);
   await app.login(volunteer);
   await app.waitForTodayList();
   await app.expectPending(0);
@@ -31,15 +26,25 @@ test('a visit queued when the session ends reaches the server after logging in a
   expect(revoke.ok()).toBeTruthy();
   await context.setOffline(false);
   await app.syncNow();
-  await expect(page.getByTestId('sync-error')).toContainText(/登录|log in/i);
-  await app.expectPending(1);
+  // The app goes to the log-in page, says why, and keeps the queued visit.
+  await expect(page.getByTestId('login-page')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId('session-ended')).toContainText(/登录已失效|session has ended/);
+  await expect(page.getByTestId('session-ended-pending')).toHaveText('1');
+  await expect(page.getByTestId('login-name')).toHaveValue(volunteer.login);
 
-  // Log in again (the way the app offers), without logging out.
-  await page.goto('/login');
-  await expect(page.getByTestId('login-page')).toBeVisible({ timeout: 5_000 });
+  // Another account may not take over the device while the visit waits.
+  const other = logins.find((entry) => entry.role === 'volunteer' && entry.login !== volunteer.login)!;
+  await page.getByTestId('login-name').fill(other.login);
+  await page.getByTestId('login-password').fill(other.password);
+  await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('form-error')).toContainText(volunteer.login);
+  await expect(page.getByTestId('session-ended-pending')).toHaveText('1');
+
+  // The same account logs in again: the visit goes out, once.
   await page.getByTestId('login-name').fill(volunteer.login);
   await page.getByTestId('login-password').fill(volunteer.password);
   await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('today-page')).toBeVisible();
   await app.expectPending(0);
   expectExactlyOnce(await serverVisitsMarked(api, marker), [marker]);
   await api.dispose();

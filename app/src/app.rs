@@ -38,7 +38,12 @@ pub fn App() -> impl IntoView {
                 sync_state.refresh_counts().await;
                 sync::start(sync_state);
             }
-            Ok(None) => {}
+            Ok(None) => {
+                if let Ok(ended) = store.ended_session().await {
+                    sync_state.ended.set(ended);
+                    sync_state.refresh_counts().await;
+                }
+            }
             Err(error) => sync_state.error.set(Some(error)),
         }
         request_persistent_storage();

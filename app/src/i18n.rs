@@ -92,6 +92,9 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("login.busy", "正在登录…", "Logging in…"),
     ("login.offline", "登录需要联网。登录后可离线使用。", "Logging in needs the network. After that the app works offline."),
     ("login.failed", "账号或密码不对", "Wrong account or password"),
+    ("login.ended", "登录已失效，请重新登录。本机待上传的记录都已保留，登录后自动上传，条数：", "Your session has ended: log in again. The records waiting on this device are kept and will be sent after log-in. Waiting: "),
+    ("login.other_account", "本机还有未上传的探访记录，属于账号", "This device still holds unsent visits of account"),
+    ("login.other_account_tail", "。请先用该账号登录，记录上传后再换账号。", ". Log in with that account first; switch accounts once they are sent."),
     // sync bar
     ("sync.pending", "条待同步", "waiting to sync"),
     ("sync.all_synced", "已全部同步", "All synced"),

@@ -8,6 +8,9 @@ use serde_json::Value;
 pub use tanfang_domain::sync::{SurgeView, VolunteerElderView as ElderView};
 
 pub const META_SESSION: &str = "session";
+/// The account whose session the server ended (401) while this device still holds its data:
+/// only that account may log in again without the device being wiped.
+pub const META_ENDED_SESSION: &str = "ended_session";
 pub const META_CLIENT_ID: &str = "client_id";
 pub const META_NEXT_SEQ: &str = "next_seq";
 pub const META_CURSOR: &str = "cursor";

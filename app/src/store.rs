@@ -20,7 +20,7 @@
 use crate::error::{AppError, AppResult};
 use crate::model::{
     Draft, MetaEntry, OutboxEntry, Session, StoredElder, StoredVisit, SurgeView, META_CLIENT_ID,
-    META_CURSOR, META_LAST_SYNC, META_NEXT_SEQ, META_SESSION, META_SURGES,
+    META_CURSOR, META_ENDED_SESSION, META_LAST_SYNC, META_NEXT_SEQ, META_SESSION, META_SURGES,
 };
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -185,6 +185,7 @@ impl Store {
         })
         .serde()?
         .await?;
+        meta.delete(META_ENDED_SESSION.to_string()).await?;
         let existing: Option<MetaEntry<String>> =
             meta.get(META_CLIENT_ID.to_string()).serde()?.await?;
         if existing.is_none() {
@@ -203,6 +204,39 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The server ended the session (401): forget the session, remember whose it was, and
+    /// keep everything else — above all the outbox — for when that account logs in again.
+    pub async fn end_session(&self) -> AppResult<Option<Session>> {
+        let db = self.db().await?;
+        let tx = db
+            .transaction(META)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let meta = tx.object_store(META)?;
+        let current: Option<MetaEntry<Session>> =
+            meta.get(META_SESSION.to_string()).serde()?.await?;
+        let ended = current.map(|entry| Session {
+            token: None,
+            ..entry.value
+        });
+        if let Some(ended) = &ended {
+            meta.put(&MetaEntry {
+                key: META_ENDED_SESSION.to_string(),
+                value: ended,
+            })
+            .serde()?
+            .await?;
+        }
+        meta.delete(META_SESSION.to_string()).await?;
+        tx.commit().await?;
+        Ok(ended)
+    }
+
+    /// The account whose session ended while its data stayed on this device, if any.
+    pub async fn ended_session(&self) -> AppResult<Option<Session>> {
+        self.meta(META_ENDED_SESSION).await
     }
 
     pub async fn client_id(&self) -> AppResult<Option<String>> {
@@ -472,7 +506,9 @@ fn with_auth(builder: RequestBuilder, token: Option<&str>) -> RequestBuilder {
 
 async fn read_response<T: DeserializeOwned>(response: Response) -> AppResult<T> {
     let status = response.status();
-    if status == 401 || status == 403 {
+    // Only 401 means the session is gone; 403 (outside one's scope) is an ordinary error
+    // that must not end the session.
+    if status == 401 {
         return Err(AppError::Unauthorized);
     }
     if !response.ok() {

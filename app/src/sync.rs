@@ -41,6 +41,9 @@ pub struct SyncState {
     /// Incremented whenever local data changed (after a pull or a save).
     pub revision: RwSignal<u64>,
     pub session: RwSignal<Option<Session>>,
+    /// Set when the server ended the session while the device kept its data (see
+    /// `Store::end_session`); the log-in page explains it and asks that account to log in.
+    pub ended: RwSignal<Option<Session>>,
 }
 
 impl SyncState {
@@ -56,6 +59,7 @@ impl SyncState {
             online: RwSignal::new(online),
             revision: RwSignal::new(0),
             session: RwSignal::new(None),
+            ended: RwSignal::new(None),
         }
     }
 
@@ -195,6 +199,15 @@ pub fn trigger(state: SyncState) {
                 FAILURES.with(|failures| failures.set(0));
                 state.error.set(None);
                 state.online.set(true);
+            }
+            Err(AppError::Unauthorized) => {
+                // The server ended this session (expired or revoked). Keep the outbox and go to
+                // the log-in page; retrying with a dead session would only fail again.
+                stop();
+                let ended = store.end_session().await.ok().flatten();
+                state.ended.set(ended.or_else(|| Some(session.clone())));
+                state.error.set(None);
+                state.session.set(None);
             }
             Err(error) => {
                 if error == AppError::Offline {

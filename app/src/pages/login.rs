@@ -31,6 +31,37 @@ fn session_from_answer(answer: &Value, login: &str) -> Session {
     }
 }
 
+/// Stores the new session on this device. After the server ended a session, the same account
+/// keeps the device's data (its queued visits go out with the same client id, so the server
+/// still deduplicates them); another account is refused while those visits wait, and
+/// otherwise gets a wiped device, so no one sees the previous account's elders.
+async fn adopt_session(
+    store: &Store,
+    session: Session,
+    i18n: crate::i18n::I18n,
+) -> Result<Session, AppError> {
+    if let Some(ended) = store.ended_session().await? {
+        if ended.user_id != session.user_id {
+            if store.pending_count().await? > 0 {
+                let _ = api_post::<_, Value>("/api/auth/logout", &json!({}), session.token.as_deref()).await;
+                return Err(AppError::Invalid {
+                    field: i18n.t("login.login").to_string(),
+                    message: format!(
+                        "{} {}（{}）{}",
+                        i18n.t("login.other_account"),
+                        ended.login,
+                        ended.name,
+                        i18n.t("login.other_account_tail")
+                    ),
+                });
+            }
+            store.wipe().await?;
+        }
+    }
+    store.start_session(&session, &clock::new_id("c")).await?;
+    Ok(session)
+}
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -40,6 +71,11 @@ pub fn LoginPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<AppError>);
+
+    // The server ended the previous session: offer that account (its visits wait here).
+    if let Some(ended) = sync_state.ended.get_untracked() {
+        login.set(ended.login.clone());
+    }
 
     // Already logged in (e.g. back button): go home.
     Effect::new({
@@ -77,11 +113,7 @@ pub fn LoginPage() -> impl IntoView {
             let result = match answer {
                 Ok(answer) => {
                     let session = session_from_answer(&answer, &login_value);
-                    let store = Store::default();
-                    match store.start_session(&session, &clock::new_id("c")).await {
-                        Ok(()) => Ok(session),
-                        Err(error) => Err(error),
-                    }
+                    adopt_session(&Store::default(), session, i18n).await
                 }
                 Err(AppError::Unauthorized) => Err(AppError::Invalid {
                     field: i18n.t("login.login").to_string(),
@@ -93,6 +125,7 @@ pub fn LoginPage() -> impl IntoView {
             match result {
                 Ok(session) => {
                     password.set(String::new());
+                    sync_state.ended.set(None);
                     sync_state.session.set(Some(session));
                     sync::start(sync_state);
                 }
@@ -104,6 +137,12 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <section class="login" data-testid="login-page">
             <h2>{move || i18n.t("login.title")}</h2>
+            <Show when=move || sync_state.ended.with(Option::is_some)>
+                <p class="warning" role="status" data-testid="session-ended">
+                    {move || i18n.t("login.ended")}
+                    <strong data-testid="session-ended-pending">{move || sync_state.pending.get()}</strong>
+                </p>
+            </Show>
             <form on:submit=submit class="stack">
                 <label class="field">
                     <span>{move || i18n.t("login.login")}</span>
