@@ -3,7 +3,7 @@
 // impact) is attached to the report with its selectors so designers can fix the minor ones too.
 import AxeBuilder from '@axe-core/playwright';
 import type { Page, TestInfo } from '@playwright/test';
-import { test, expect, volunteerLogin } from './fixtures/app';
+import { test, expect } from './fixtures/app';
 import { ConsolePage } from './fixtures/console';
 
 type Violation = { id: string; impact?: string | null; help: string; nodes: { target: unknown[] }[] };
@@ -45,29 +45,29 @@ test.describe('accessibility (axe, no serious or critical violations)', () => {
     await audit(page, testInfo, 'login');
   });
 
-  test('today list', async ({ app, page, logins }, testInfo) => {
-    await app.login(volunteerLogin(logins));
+  test('today list', async ({ app, page, logins, volunteer }, testInfo) => {
+    await app.login(volunteer);
     await app.waitForTodayList();
     await audit(page, testInfo, 'today');
   });
 
-  test('elder card', async ({ app, page, logins }, testInfo) => {
-    await app.login(volunteerLogin(logins));
+  test('elder card', async ({ app, page, logins, volunteer }, testInfo) => {
+    await app.login(volunteer);
     await app.waitForTodayList();
     await app.openFirstElder();
     await audit(page, testInfo, 'elder-card');
   });
 
-  test('visit form', async ({ app, page, logins }, testInfo) => {
-    await app.login(volunteerLogin(logins));
+  test('visit form', async ({ app, page, logins, volunteer }, testInfo) => {
+    await app.login(volunteer);
     await app.waitForTodayList();
     await app.openFirstElder();
     await app.startVisit();
     await audit(page, testInfo, 'visit-form');
   });
 
-  test('visit form showing its validation errors', async ({ app, page, logins }, testInfo) => {
-    await app.login(volunteerLogin(logins));
+  test('visit form showing its validation errors', async ({ app, page, logins, volunteer }, testInfo) => {
+    await app.login(volunteer);
     await app.waitForTodayList();
     await app.openFirstElder();
     await app.startVisit();
@@ -75,8 +75,8 @@ test.describe('accessibility (axe, no serious or critical violations)', () => {
     await audit(page, testInfo, 'visit-form-errors');
   });
 
-  test('my hours and certificate', async ({ app, page, logins }, testInfo) => {
-    await app.login(volunteerLogin(logins));
+  test('my hours and certificate', async ({ app, page, logins, volunteer }, testInfo) => {
+    await app.login(volunteer);
     await page.getByTestId('nav-hours').click();
     await expect(page.getByTestId('hours-page')).toBeVisible();
     await audit(page, testInfo, 'hours');
@@ -85,19 +85,13 @@ test.describe('accessibility (axe, no serious or critical violations)', () => {
     await audit(page, testInfo, 'certificate');
   });
 
-  test('settings', async ({ app, page, logins }, testInfo) => {
-    await app.login(volunteerLogin(logins));
+  test('settings', async ({ app, page, logins, volunteer }, testInfo) => {
+    await app.login(volunteer);
     await app.gotoSettings();
     await audit(page, testInfo, 'settings');
   });
 
   test('coordinator console pages', async ({ page }, testInfo) => {
-    // Known at the time of writing (reported to the console owners, exact selectors in the
-    // attachment): selects/inputs without accessible names on /coord/elders, /coord/due and
-    // /coord/elders/:id (critical select-name, label) and a non-focusable scrolling
-    // .table-wrap on /coord/people (serious). Remove this line once fixed: Playwright then
-    // reports the unexpected pass.
-    test.fail(true, 'known serious/critical axe violations on the console pages');
     const console_ = new ConsolePage(page);
     await page.goto('/coord');
     await expect(page.getByTestId('console-login')).toBeVisible();

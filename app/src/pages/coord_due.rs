@@ -106,21 +106,21 @@ pub fn CoordDuePage() -> impl IntoView {
         <section class="console-page due-board" data-testid="coord-due">
             <ConsoleTitle title=Signal::derive(move || ct(i18n, "due.title")) testid="due-title" />
             <div class="filters no-print">
-                <select data-testid="due-tier" on:change=move |e| tier.set(event_target_value(&e))>
+                <select data-testid="due-tier" aria-label=move || ct(i18n, "reg.tier") on:change=move |e| tier.set(event_target_value(&e))>
                     <option value="">{move || ct(i18n, "reg.all_tiers")}</option>
                     {all_tier_ids().into_iter().map(|id| {
                         let label = id.clone();
                         view! { <option value=id>{move || tier_name(i18n.lang.get(), &label)}</option> }
                     }).collect_view()}
                 </select>
-                <select data-testid="due-category" on:change=move |e| category.set(event_target_value(&e))>
+                <select data-testid="due-category" aria-label=move || ct(i18n, "reg.categories") on:change=move |e| category.set(event_target_value(&e))>
                     <option value="">{move || ct(i18n, "reg.all_categories")}</option>
                     {Category::ALL.iter().map(|c| {
                         let c = *c;
                         view! { <option value=c.as_str()>{move || category_label(i18n.lang.get(), c)}</option> }
                     }).collect_view()}
                 </select>
-                <select data-testid="due-mode" on:change=move |e| mode.set(event_target_value(&e))>
+                <select data-testid="due-mode" aria-label=move || ct(i18n, "due.mode") on:change=move |e| mode.set(event_target_value(&e))>
                     <option value="">{move || ct(i18n, "due.any_mode")}</option>
                     <option value="home">{move || ct(i18n, "surge.mode.home")}</option>
                     <option value="any">{move || ct(i18n, "surge.mode.any")}</option>
@@ -213,7 +213,7 @@ fn Board(
             view! {
                 <section class="due-group" data-testid="due-group" data-name=name.clone()>
                     <h3>{name.clone()}" "<small>{format!("{} · {} {}", ct(i18n, "due.overdue"), overdue, "")}</small></h3>
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label=name.clone()>
                         <table class="data-table">
                             <thead>
                                 <tr>
@@ -290,7 +290,7 @@ fn Reassign(elder_id: String, people: Vec<Person>, reload: RwSignal<u32>) -> imp
     };
     view! {
         <span class="reassign">
-            <select data-testid="due-reassign-select" on:change=move |e| chosen.set(event_target_value(&e))>
+            <select data-testid="due-reassign-select" aria-label=move || ct(i18n, "due.reassign") on:change=move |e| chosen.set(event_target_value(&e))>
                 <option value="">{move || ct(i18n, "assign.nobody")}</option>
                 {visitor_options(&people)}
             </select>

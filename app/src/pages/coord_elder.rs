@@ -716,7 +716,7 @@ fn Contacts(file: RwSignal<ElderFile>, errors: Errors) -> impl IntoView {
                 let read = move |get: fn(&EmergencyContact) -> String| file.with(|f| f.emergency_contacts.get(index).map(get).unwrap_or_default());
                 view! {
                     <div class="row" data-testid="contact-row">
-                        <select data-testid=format!("f-contact-{index}-kind")
+                        <select data-testid=format!("f-contact-{index}-kind") aria-label=move || ct(i18n, "file.contact.kind")
                             prop:value=move || read(|c| match c.kind { ContactKind::Child => "child", ContactKind::Relative => "relative", ContactKind::Community => "community" }.to_string())
                             on:change=move |e| {
                                 let kind = match event_target_value(&e).as_str() { "relative" => ContactKind::Relative, "community" => ContactKind::Community, _ => ContactKind::Child };
@@ -726,13 +726,13 @@ fn Contacts(file: RwSignal<ElderFile>, errors: Errors) -> impl IntoView {
                             <option value="relative">{move || ct(i18n, "file.contact.relative")}</option>
                             <option value="community">{move || ct(i18n, "file.contact.community")}</option>
                         </select>
-                        <input type="text" data-testid=format!("f-contact-{index}-name") placeholder=move || ct(i18n, "file.contact.name")
+                        <input type="text" data-testid=format!("f-contact-{index}-name") placeholder=move || ct(i18n, "file.contact.name") aria-label=move || ct(i18n, "file.contact.name")
                             prop:value=move || read(|c| c.name.clone())
                             on:input=move |e| { let v = event_target_value(&e); update(Box::new(move |c: &mut EmergencyContact| c.name = v.clone())); } />
-                        <input type="text" data-testid=format!("f-contact-{index}-relation") placeholder=move || ct(i18n, "file.contact.relation")
+                        <input type="text" data-testid=format!("f-contact-{index}-relation") placeholder=move || ct(i18n, "file.contact.relation") aria-label=move || ct(i18n, "file.contact.relation")
                             prop:value=move || read(|c| c.relation.clone())
                             on:input=move |e| { let v = event_target_value(&e); update(Box::new(move |c: &mut EmergencyContact| c.relation = v.clone())); } />
-                        <input type="tel" data-testid=format!("f-contact-{index}-phone") placeholder=move || ct(i18n, "file.contact.phone")
+                        <input type="tel" data-testid=format!("f-contact-{index}-phone") placeholder=move || ct(i18n, "file.contact.phone") aria-label=move || ct(i18n, "file.contact.phone")
                             prop:value=move || read(|c| c.phone.clone())
                             on:input=move |e| { let v = event_target_value(&e); update(Box::new(move |c: &mut EmergencyContact| c.phone = v.clone())); } />
                         <button type="button" class="small-button" on:click=move |_| file.update(|f| { if index < f.emergency_contacts.len() { f.emergency_contacts.remove(index); } })>
@@ -769,11 +769,11 @@ fn Family(file: RwSignal<ElderFile>, errors: Errors) -> impl IntoView {
                 let read = move |get: fn(&FamilyMember) -> String| file.with(|f| f.family_members.get(index).map(get).unwrap_or_default());
                 view! {
                     <div class="row" data-testid="family-row">
-                        <input type="text" placeholder=move || ct(i18n, "file.name") prop:value=move || read(|m| m.name.clone())
+                        <input type="text" placeholder=move || ct(i18n, "file.name") aria-label=move || ct(i18n, "file.name") prop:value=move || read(|m| m.name.clone())
                             on:input=move |e| { let v = event_target_value(&e); update(Box::new(move |m: &mut FamilyMember| m.name = v.clone())); } />
-                        <input type="text" placeholder=move || ct(i18n, "file.member.relation") prop:value=move || read(|m| m.relation.clone())
+                        <input type="text" placeholder=move || ct(i18n, "file.member.relation") aria-label=move || ct(i18n, "file.member.relation") prop:value=move || read(|m| m.relation.clone())
                             on:input=move |e| { let v = event_target_value(&e); update(Box::new(move |m: &mut FamilyMember| m.relation = v.clone())); } />
-                        <input type="text" placeholder=move || ct(i18n, "file.member.health") prop:value=move || read(|m| m.health.clone())
+                        <input type="text" placeholder=move || ct(i18n, "file.member.health") aria-label=move || ct(i18n, "file.member.health") prop:value=move || read(|m| m.health.clone())
                             on:input=move |e| { let v = event_target_value(&e); update(Box::new(move |m: &mut FamilyMember| m.health = v.clone())); } />
                         <button type="button" class="small-button" on:click=move |_| file.update(|f| { if index < f.family_members.len() { f.family_members.remove(index); } })>
                             {move || ct(i18n, "file.remove")}
@@ -858,13 +858,13 @@ fn ConsentSection(file: RwSignal<ElderFile>, errors: Errors) -> impl IntoView {
                 </tbody>
             </table>
             <div class="row no-print">
-                <input type="date" data-testid="consent-date" prop:value=move || date.get() on:input=move |e| date.set(event_target_value(&e)) />
-                <select data-testid="consent-decision" prop:value=move || decision.get() on:change=move |e| decision.set(event_target_value(&e))>
+                <input type="date" data-testid="consent-date" aria-label=move || ct(i18n, "file.consent.date") prop:value=move || date.get() on:input=move |e| date.set(event_target_value(&e)) />
+                <select data-testid="consent-decision" aria-label=move || ct(i18n, "file.consent.decision") prop:value=move || decision.get() on:change=move |e| decision.set(event_target_value(&e))>
                     <option value="accepted">{move || consent_label(i18n.lang.get(), "accepted")}</option>
                     <option value="declined">{move || consent_label(i18n.lang.get(), "declined")}</option>
                     <option value="pending">{move || consent_label(i18n.lang.get(), "pending")}</option>
                 </select>
-                <input type="text" data-testid="consent-note" placeholder=move || ct(i18n, "file.consent.note")
+                <input type="text" data-testid="consent-note" placeholder=move || ct(i18n, "file.consent.note") aria-label=move || ct(i18n, "file.consent.note")
                     prop:value=move || note.get() on:input=move |e| note.set(event_target_value(&e)) />
                 <button type="button" class="small-button" data-testid="consent-add" on:click=add>{move || ct(i18n, "file.consent.add")}</button>
             </div>

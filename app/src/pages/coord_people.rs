@@ -83,7 +83,7 @@ fn PeopleTable(people: Vec<Person>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label=move || ct(i18n, "people.title")>
             <table class="data-table" data-testid="people-table">
                 <thead>
                     <tr>

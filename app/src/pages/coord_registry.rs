@@ -42,22 +42,22 @@ pub fn CoordRegistryPage() -> impl IntoView {
         <section class="console-page registry" data-testid="coord-registry">
             <ConsoleTitle title=Signal::derive(move || ct(i18n, "reg.title")) testid="registry-title" />
             <div class="filters no-print">
-                <input type="search" class="search" data-testid="registry-search"
+                <input type="search" class="search" data-testid="registry-search" aria-label=move || ct(i18n, "reg.search")
                     placeholder=move || ct(i18n, "reg.search")
                     prop:value=move || q.get()
                     on:input=move |e| { q.set(event_target_value(&e)); reset(); } />
-                <select data-testid="registry-region" on:change=move |e| { region.set(event_target_value(&e)); reset(); }>
+                <select data-testid="registry-region" aria-label=move || ct(i18n, "reg.community") on:change=move |e| { region.set(event_target_value(&e)); reset(); }>
                     <option value="">{move || ct(i18n, "reg.all_regions")}</option>
                     {move || regions.get().and_then(Result::ok).map(|roots| region_options(&roots))}
                 </select>
-                <select data-testid="registry-category" on:change=move |e| { category.set(event_target_value(&e)); reset(); }>
+                <select data-testid="registry-category" aria-label=move || ct(i18n, "reg.categories") on:change=move |e| { category.set(event_target_value(&e)); reset(); }>
                     <option value="">{move || ct(i18n, "reg.all_categories")}</option>
                     {Category::ALL.iter().map(|c| {
                         let c = *c;
                         view! { <option value=c.as_str()>{move || category_label(i18n.lang.get(), c)}</option> }
                     }).collect_view()}
                 </select>
-                <select data-testid="registry-tier" on:change=move |e| { tier.set(event_target_value(&e)); reset(); }>
+                <select data-testid="registry-tier" aria-label=move || ct(i18n, "reg.tier") on:change=move |e| { tier.set(event_target_value(&e)); reset(); }>
                     <option value="">{move || ct(i18n, "reg.all_tiers")}</option>
                     {all_tier_ids().into_iter().map(|id| {
                         let label = id.clone();
@@ -136,7 +136,7 @@ fn RegistryTable(answer: ElderPage, page: RwSignal<u64>) -> impl IntoView {
             view! { <p class="empty" data-testid="registry-empty">{move || ct(i18n, "reg.empty")}</p> }.into_any()
         } else {
             view! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=move || ct(i18n, "reg.title")>
                 <table class="data-table" data-testid="registry-table">
                     <thead>
                         <tr>

@@ -286,7 +286,7 @@ fn SurgeList(surges: Vec<Surge>, regions: Vec<RegionNode>) -> impl IntoView {
             view! { <p class="empty" data-testid="surge-empty">{move || ct(i18n, "surge.none")}</p> }.into_any()
         } else {
             view! {
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label=move || ct(i18n, "surge.title")>
                     <table class="data-table" data-testid="surge-table">
                         <thead>
                             <tr>
