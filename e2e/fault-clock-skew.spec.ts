@@ -1,16 +1,15 @@
 // A phone whose clock is days off: the visit keeps the device time AND the server records its
 // own receipt time beside it, so the skew is visible (domain `VisitRecord::has_clock_skew`,
 // threshold `DEFAULT_CLOCK_SKEW_THRESHOLD_MS` = 10 minutes).
-import { test, expect, volunteerLogin } from './fixtures/app';
+import { test, expect } from './fixtures/app';
 import { apiAs, adminLogin, serverVisitsMarked, logVisit } from './fixtures/fault';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const THRESHOLD_MS = 10 * 60 * 1000;
 
-test('a device clock three days behind is recorded beside the server time', async ({ app, page, logins, baseURL }) => {
+test('a device clock three days behind is recorded beside the server time', async ({ app, page, logins, volunteer, baseURL }) => {
   const skew = 3 * DAY_MS;
   await page.clock.install({ time: new Date(Date.now() - skew) });
-  const volunteer = volunteerLogin(logins);
   await app.login(volunteer);
   await app.waitForTodayList();
   await app.openFirstElder();

@@ -1,10 +1,9 @@
 // The connection breaks while the phone pushes (the request never reaches the server): the
 // visit stays queued on the phone, and the next sync delivers it exactly once.
-import { test, expect, volunteerLogin } from './fixtures/app';
+import { test, expect } from './fixtures/app';
 import { apiAs, adminLogin, serverVisitsMarked, logVisit, expectExactlyOnce, pushBody } from './fixtures/fault';
 
-test('a push cut before it reaches the server is retried, the visit lands once', async ({ app, page, logins, baseURL }) => {
-  const volunteer = volunteerLogin(logins);
+test('a push cut before it reaches the server is retried, the visit lands once', async ({ app, page, logins, volunteer, baseURL }) => {
   await app.login(volunteer);
   await app.waitForTodayList();
   await app.expectPending(0);

@@ -1,6 +1,6 @@
 // The page is reloaded (app killed) while a push is in flight, after the server committed it.
 // The outbox lives in IndexedDB, so the reloaded app pushes again; the server sees a replay.
-import { test, expect, volunteerLogin } from './fixtures/app';
+import { test, expect } from './fixtures/app';
 import { apiAs, adminLogin, serverVisitsMarked, logVisit, expectExactlyOnce, deferred } from './fixtures/fault';
 
 test.describe('reload mid-sync, without the service worker', () => {
@@ -8,8 +8,7 @@ test.describe('reload mid-sync, without the service worker', () => {
   // the network); the service worker's own reload is tested below.
   test.use({ serviceWorkers: 'block' });
 
-test('reloading during a committed push neither loses nor duplicates the visit', async ({ app, page, logins, baseURL }) => {
-  const volunteer = volunteerLogin(logins);
+test('reloading during a committed push neither loses nor duplicates the visit', async ({ app, page, logins, volunteer, baseURL }) => {
   await app.login(volunteer);
   await app.waitForTodayList();
   await app.expectPending(0);
@@ -43,12 +42,12 @@ test('reloading during a committed push neither loses nor duplicates the visit',
 });
 });
 
-test('the app reloads once its service worker is installed', async ({ app, page, logins }) => {
+test('the app reloads once its service worker is installed', async ({ app, page, logins, volunteer }) => {
   // Regression test: sw.js used to pre-cache '/index.html', which the assets server answers
   // with a 307 to '/'; a service worker may not answer a navigation with a redirected
   // response, so every reload failed (net::ERR_FAILED) once it controlled the page. Fixed in
   // 5e0048a (pre-cache and serve '/').
-  await app.login(volunteerLogin(logins));
+  await app.login(volunteer);
   await app.waitForTodayList();
   await page.waitForFunction(() => !!navigator.serviceWorker.controller, undefined, { timeout: 20_000 });
   await page.reload();

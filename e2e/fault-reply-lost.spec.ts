@@ -1,11 +1,10 @@
 // The server commits a push but its reply is lost on the way back (the worst case for
 // duplicates). The phone still shows the visit as pending and pushes it again with the same
 // client id and seq; the server must acknowledge the replay without storing a second copy.
-import { test, expect, volunteerLogin } from './fixtures/app';
+import { test, expect } from './fixtures/app';
 import { apiAs, adminLogin, serverVisitsMarked, logVisit, expectExactlyOnce, pushBody } from './fixtures/fault';
 
-test('a push whose reply is lost after the commit is not duplicated by the retry', async ({ app, page, logins, baseURL }) => {
-  const volunteer = volunteerLogin(logins);
+test('a push whose reply is lost after the commit is not duplicated by the retry', async ({ app, page, logins, volunteer, baseURL }) => {
   await app.login(volunteer);
   await app.waitForTodayList();
   await app.expectPending(0);

@@ -5,7 +5,7 @@
 //   and keeps the second as a conflict (both values) for a coordinator.
 // The app has no elder-edit screen yet, so each device sends its `elder.edit` mutation through
 // the sync protocol from inside its own page (same origin, its own session cookie).
-import { test, expect, volunteerLogin, VolunteerApp } from './fixtures/app';
+import { test, expect, VolunteerApp } from './fixtures/app';
 import { apiAs, serverVisitsMarked, logVisit, expectExactlyOnce, spaNavigate } from './fixtures/fault';
 import type { Page } from '@playwright/test';
 
@@ -29,8 +29,7 @@ async function pushElderEdit(page: Page, clientId: string, elderId: string, base
   );
 }
 
-test('two devices editing one elder: both visits kept, the phone edit kept as a conflict', async ({ browser, logins, baseURL }) => {
-  const volunteer = volunteerLogin(logins);
+test('two devices editing one elder: both visits kept, the phone edit kept as a conflict', async ({ browser, logins, volunteer, baseURL }) => {
   const devices = [await browser.newContext(), await browser.newContext()];
   const pages = await Promise.all(devices.map((context) => context.newPage()));
   const apps = pages.map((page) => new VolunteerApp(page));

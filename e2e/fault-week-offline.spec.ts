@@ -2,14 +2,13 @@
 // real form, spread over the elders), then the network returns. Every visit must reach the
 // server exactly once (checked through the API), and the phone's outbox must empty.
 // TANFANG_FAULT_VISITS=50 makes a quicker run.
-import { test, expect, volunteerLogin } from './fixtures/app';
+import { test, expect } from './fixtures/app';
 import { apiAs, adminLogin, serverVisitsMarked, logVisit, expectExactlyOnce, spaNavigate } from './fixtures/fault';
 
 const COUNT = Number(process.env.TANFANG_FAULT_VISITS ?? 500);
 
-test(`${COUNT} visits queued offline all reach the server exactly once`, async ({ app, page, context, logins, baseURL }) => {
+test(`${COUNT} visits queued offline all reach the server exactly once`, async ({ app, page, context, logins, volunteer, baseURL }) => {
   test.setTimeout(30 * 60_000);
-  const volunteer = volunteerLogin(logins);
   await app.login(volunteer);
   await app.waitForTodayList();
   await app.waitForServiceWorker();
