@@ -17,6 +17,7 @@
 //! or kept incrementally as [`rate::MonthlyTally`] rows keyed by (month, community, tier).
 //! Region codes are 12-digit 统计用区划代码 and subtree membership is a prefix test ([`region`]).
 
+pub mod care;
 pub mod classify;
 pub mod date;
 pub mod demo;
