@@ -78,13 +78,22 @@ enum Command {
         check: Option<PathBuf>,
     },
     /// Check a roster before import: every bad field of every line. Lines with a `name` are
-    /// full files (一人一档), others are elder facts.
+    /// full files (一人一档), others are elder facts. An `--input` ending in `.xlsx` or `.csv`
+    /// (UTF-8 or GBK) is read as a spreadsheet: one output line per data row, each error naming
+    /// the row, the column and the cell.
     Validate {
         /// The date the roster is checked on (default: today in China Standard Time).
         #[arg(long, value_parser = parse_day)]
         today: Option<NaiveDate>,
         #[arg(long)]
         input: Option<PathBuf>,
+        /// Spreadsheets only: a column mapping (JSON object, header → field key or null) over
+        /// the one guessed from the headers.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// Spreadsheets only: rows outside this region subtree (code or prefix) are errors.
+        #[arg(long)]
+        region: Option<String>,
     },
 }
 
@@ -217,9 +226,25 @@ fn run(cli: Cli) -> Result<bool, String> {
                 }
             }
         }
-        Command::Validate { today, input } => {
+        Command::Validate {
+            today,
+            input,
+            mapping,
+            region,
+        } => {
             let today = today.unwrap_or_else(today_in_china);
-            for_each_validation(input, &mut out, today)
+            match input.as_deref().filter(|p| is_spreadsheet(p)) {
+                Some(path) => validate_sheet(path, mapping, region, today, &mut out),
+                None => {
+                    if mapping.is_some() || region.is_some() {
+                        return Err(
+                            "--mapping 和 --region 只用于 .xlsx/.csv 文件 (--mapping and --region need a .xlsx or .csv --input)"
+                                .into(),
+                        );
+                    }
+                    for_each_validation(input, &mut out, today)
+                }
+            }
         }
     };
     out.flush().map_err(|e| e.to_string())?;
@@ -548,4 +573,75 @@ fn validate_value(text: &str, value: &Value, today: NaiveDate) -> Vec<FieldError
             Ok(facts) => facts.validate(today).err().unwrap_or_default(),
         }
     }
+}
+
+fn is_spreadsheet(path: &std::path::Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("csv"))
+}
+
+#[derive(Serialize)]
+struct SheetLine<'a> {
+    row: usize,
+    id: Option<&'a str>,
+    ok: bool,
+    #[serde(skip_serializing_if = "<[tanfang_roster::CellError]>::is_empty")]
+    errors: &'a [tanfang_roster::CellError],
+}
+
+/// `validate` over a spreadsheet: one line per data row (`row` is the spreadsheet row number).
+/// An unreadable file or an unusable mapping is a usage error (exit 2).
+fn validate_sheet(
+    path: &std::path::Path,
+    mapping: Option<PathBuf>,
+    region: Option<String>,
+    today: NaiveDate,
+    out: &mut dyn Write,
+) -> Result<bool, String> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        format!(
+            "无法读取输入文件 {} (cannot read input): {e}",
+            path.display()
+        )
+    })?;
+    let sheet = tanfang_roster::read_bytes(&bytes).map_err(|e| e.message)?;
+    let mapping = match mapping {
+        None => tanfang_roster::Mapping::guess(&sheet.headers),
+        Some(file) => {
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                format!(
+                    "无法读取列对应文件 {} (cannot read mapping): {e}",
+                    file.display()
+                )
+            })?;
+            let remembered: tanfang_roster::Mapping = serde_json::from_str(&text)
+                .map_err(|e| format!("列对应文件格式错误 (bad mapping JSON): {e}"))?;
+            tanfang_roster::Mapping::guess_with(&sheet.headers, &remembered)
+        }
+    };
+    let mut options = tanfang_roster::CheckOptions::new(today);
+    options.scope = region;
+    let checks = tanfang_roster::check_sheet(&sheet, &mapping, &[], &options, &mut |row| {
+        format!("row-{row}")
+    })?;
+    let mut all_ok = true;
+    for check in &checks {
+        all_ok &= check.errors.is_empty();
+        let id = check
+            .file
+            .as_ref()
+            .map(|f| f.id.as_str())
+            .filter(|id| !id.is_empty());
+        write_line(
+            out,
+            &to_json(&SheetLine {
+                row: check.row,
+                id,
+                ok: check.errors.is_empty(),
+                errors: &check.errors,
+            }),
+        )?;
+    }
+    Ok(all_ok)
 }

@@ -347,3 +347,112 @@ fn schedule_with_surges() {
     std::fs::remove_file(&good).unwrap();
     std::fs::remove_file(&bad).unwrap();
 }
+
+fn temp_path(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("tanfang-{}-{name}", std::process::id()))
+}
+
+/// A roster sheet as a GBK CSV (what Excel saves on a Chinese Windows): every bad cell is
+/// named by row, header and cell; `--region` makes rows outside it errors.
+#[test]
+fn validate_reads_gbk_csv_and_names_rows_and_cells() {
+    let text = "新津社区摸底排查表,,,,,,,\n\
+        编号,姓名,身份证号,出生日期,区划代码,类别,紧急联系人,紧急联系人电话\n\
+        A1,王桂兰,,1943-06-01,120101001001,独居,王明,13812345678\n\
+        A2,李秀英,110105194912310020,,120101001001,独居,李明,13812345678\n\
+        A3,张建国,,1943-02-30,120101001001,空巢,张明,13812345678\n\
+        A4,刘德明,,1943-02-03,120101002001,五保,刘明,13812345678\n";
+    let (gbk, _, _) = encoding_rs::GBK.encode(text);
+    let path = temp_path("roster.csv");
+    std::fs::write(&path, &gbk).unwrap();
+    check(
+        &[
+            "validate",
+            "--today",
+            "2025-03-15",
+            "--region",
+            "120101001",
+            "--input",
+            path.to_str().unwrap(),
+        ],
+        "",
+        expect![[r#"
+            exit 1
+            {"row":3,"id":"A1","ok":true}
+            {"row":4,"id":null,"ok":false,"errors":[{"row":4,"column":"身份证号","cell":"C4","field":"id_number","code":"bad_id_number","message":"身份证号校验位错误，应为 X，实为 0 (bad check character)"}]}
+            {"row":5,"id":null,"ok":false,"errors":[{"row":5,"column":"出生日期","cell":"D5","field":"birth_date","code":"bad_date","message":"出生日期“1943-02-30”：不存在的日期 1943年2月30日 (impossible date)"}]}
+            {"row":6,"id":null,"ok":false,"errors":[{"row":6,"column":"类别","cell":"F6","field":"categories","code":"unknown_category","message":"类别“五保”：未知类别“五保”，应为 孤寡/独居/空巢/留守/计划生育特殊家庭 (unknown category)"},{"row":6,"column":"区划代码","cell":"E6","field":"address.region_code","code":"out_of_scope","message":"区划 120101002001 不在您管辖的区域内 (outside your region 120101001)"}]}
+        "#]],
+    );
+    std::fs::remove_file(&path).unwrap();
+}
+
+/// An .xlsx (typed number and date cells) and a remembered mapping for an unusual header.
+#[test]
+fn validate_reads_xlsx_with_a_mapping() {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    for (col, header) in ["姓名", "生于", "区划代码", "类别", "联系人", "联系人电话"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, col as u16, *header).unwrap();
+    }
+    sheet.write_string(1, 0, "王桂兰").unwrap();
+    let birth = rust_xlsxwriter::ExcelDateTime::from_ymd(1943, 6, 1).unwrap();
+    sheet
+        .write_datetime_with_format(1, 1, &birth, &date)
+        .unwrap();
+    sheet.write_number(1, 2, 120101001001.0).unwrap();
+    sheet.write_string(1, 3, "独居").unwrap();
+    sheet.write_string(1, 4, "王明").unwrap();
+    sheet.write_number(1, 5, 13812345678.0).unwrap();
+    sheet.write_string(2, 0, "李秀英").unwrap();
+    sheet.write_string(2, 1, "1980-01-01").unwrap();
+    sheet.write_string(2, 2, "120101001001").unwrap();
+    sheet.write_string(2, 3, "独居").unwrap();
+    sheet.write_string(2, 4, "李明").unwrap();
+    sheet.write_string(2, 5, "1381234567").unwrap();
+    let path = temp_path("roster.xlsx");
+    workbook.save(&path).unwrap();
+    let mapping = temp_path("mapping.json");
+    std::fs::write(&mapping, r#"{"生于": "birth_date"}"#).unwrap();
+    let args = |with_mapping: bool| {
+        let mut args = vec![
+            "validate".to_string(),
+            "--today".into(),
+            "2025-03-15".into(),
+            "--input".into(),
+            path.to_str().unwrap().into(),
+        ];
+        if with_mapping {
+            args.extend(["--mapping".into(), mapping.to_str().unwrap().into()]);
+        }
+        args
+    };
+    let with: Vec<String> = args(true);
+    let with: Vec<&str> = with.iter().map(String::as_str).collect();
+    check(
+        &with,
+        "",
+        expect![[r#"
+            exit 1
+            {"row":2,"id":"row-2","ok":true}
+            {"row":3,"id":null,"ok":false,"errors":[{"row":3,"column":"生于","cell":"B3","field":"birth_date","code":"not_elderly","message":"未满60周岁（45岁） (under 60 on 2025-03-15)"},{"row":3,"column":"联系人电话","cell":"F3","field":"emergency_contacts[0].phone","code":"bad_value","message":"紧急联系人电话无效: 手机号码应为1开头的11位数字，第二位为3–9 (mobile must be 1[3-9] + 9 digits)"}]}
+        "#]],
+    );
+    // Without the mapping no column gives a birth date or ID number: a usage error.
+    let without: Vec<String> = args(false);
+    let without: Vec<&str> = without.iter().map(String::as_str).collect();
+    check(
+        &without,
+        "",
+        expect![[r#"
+            exit 2
+            stderr: tanfang: 没有对应“身份证号”或“出生日期”的列 (map a column to id_number or birth_date)
+        "#]],
+    );
+    std::fs::remove_file(&path).unwrap();
+    std::fs::remove_file(&mapping).unwrap();
+}
