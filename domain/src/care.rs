@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::classify::ErrorCode;
 use crate::elder::{ContactKind, EmergencyContact, FieldError};
+use crate::policy::VisitMode;
 use crate::visit::{follow_ups, FollowUp, Safety, SafetyItem, VisitRecord};
 
 pub use crate::visit::{CareServiceKind, NeedCategory, Satisfaction};
@@ -360,8 +361,7 @@ pub enum HazardChange {
 }
 
 /// What `visit` does to the elder's `open` hazards (those not closed), given the elder's
-/// `previous` visit: every open hazard whose item the visit looked at is re-checked (closed when
-/// now 安全), and every item [`follow_ups`] flags without an open hazard opens one. A visit
+/// `previous` visit: a home visit re-checks every open hazard (closing it when now 安全), and every item [`follow_ups`] flags without an open hazard opens one. A visit
 /// that already opened or re-checked a hazard changes nothing the second time.
 pub fn hazards_after_visit(
     visit: &VisitRecord,
@@ -370,8 +370,11 @@ pub fn hazards_after_visit(
     deadlines: &HazardDeadlines,
 ) -> Vec<HazardChange> {
     let mut changes = Vec::new();
+    // Only someone who was in the home can say the gas is now safe: phone, video and other
+    // visits (whose safety items are the forms' default 安全) re-check nothing.
+    let rechecks = visit.mode == VisitMode::Home;
     for hazard in open.iter().filter(|h| h.state != HazardState::Closed) {
-        if hazard.elder_id != visit.elder_id {
+        if hazard.elder_id != visit.elder_id || !rechecks {
             continue;
         }
         let event = HazardEvent::Recheck(HazardCheck {

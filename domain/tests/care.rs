@@ -284,6 +284,13 @@ fn hazards_follow_the_visits() {
         "follow-up still unsafe",
         hazards_after_visit(&second, Some(&first_with_fire), &open, &deadlines),
     );
+    // A phone call (safety items left at 安全) re-checks nothing.
+    let mut call = visit("v-p-aaaaaaaa", "2025-03-12", Safety::Safe);
+    call.mode = VisitMode::Phone;
+    step(
+        "phone visit",
+        hazards_after_visit(&call, Some(&second), &open, &deadlines),
+    );
     // A follow-up that finds both safe closes both.
     let third = visit("v-3-aaaaaaaa", "2025-03-16", Safety::Safe);
     step(
@@ -303,12 +310,13 @@ fn hazards_follow_the_visits() {
     check(
         actual,
         expect![[r#"
-        unsafe gas, fire 较安全 twice: opened v-1-aaaaaaaa:gas unsafe repeated=false due 2025-03-09; opened v-1-aaaaaaaa:fire fairly_safe repeated=true due 2025-04-01
-        same visit again: 
-        follow-up still unsafe: rechecked v-1-aaaaaaaa:gas → open unsafe; rechecked v-1-aaaaaaaa:fire → open fairly_safe
-        follow-up finds safe: rechecked v-1-aaaaaaaa:gas → closed safe; rechecked v-1-aaaaaaaa:fire → closed safe
-        one 较安全: 
-    "#]],
+            unsafe gas, fire 较安全 twice: opened v-1-aaaaaaaa:gas unsafe repeated=false due 2025-03-09; opened v-1-aaaaaaaa:fire fairly_safe repeated=true due 2025-04-01
+            same visit again: 
+            follow-up still unsafe: rechecked v-1-aaaaaaaa:gas → open unsafe; rechecked v-1-aaaaaaaa:fire → open fairly_safe
+            phone visit: 
+            follow-up finds safe: rechecked v-1-aaaaaaaa:gas → closed safe; rechecked v-1-aaaaaaaa:fire → closed safe
+            one 较安全: 
+        "#]],
     );
 }
 
