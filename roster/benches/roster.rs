@@ -88,7 +88,7 @@ impl ValueFormatter for CpuFormatter {
     }
 }
 
-const HEADERS: [&str; 12] = [
+const HEADERS: [&str; 13] = [
     "姓名",
     "性别",
     "身份证号",
@@ -101,6 +101,7 @@ const HEADERS: [&str; 12] = [
     "紧急联系人",
     "与老人关系",
     "紧急联系人电话",
+    "备注",
 ];
 
 fn table(files: &[ElderFile]) -> Table {
@@ -122,6 +123,7 @@ fn table(files: &[ElderFile]) -> Table {
                 Cell::from(contact.map(|c| c.name.clone())),
                 Cell::from(contact.map(|c| c.relation.clone())),
                 Cell::from(contact.map(|c| c.phone.clone())),
+                Cell::from(f.consent_history.last().and_then(|r| r.note.clone())),
             ]
         })
         .collect();

@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use serde_json::Value;
 use tanfang_domain::elder::{
-    Capability, Category, Consent, ContactKind, ElderFile, EmergencyContact, Sex,
+    Capability, Category, Consent, ConsentRecord, ContactKind, ElderFile, EmergencyContact, Sex,
 };
 use tanfang_domain::id_number::IdNumber;
 use tanfang_domain::region::code_in_subtree;
@@ -27,6 +27,9 @@ pub struct CheckOptions {
     pub communities: HashMap<String, String>,
     /// Known community codes; when given, an unknown code is an error.
     pub known_regions: Option<std::collections::HashSet<String>>,
+    /// ID numbers that already have a file the importer cannot see (another region): a row
+    /// with one is an error, never a second file for the same person.
+    pub taken_id_numbers: std::collections::HashSet<String>,
 }
 
 impl CheckOptions {
@@ -36,6 +39,7 @@ impl CheckOptions {
             scope: None,
             communities: HashMap::new(),
             known_regions: None,
+            taken_id_numbers: std::collections::HashSet::new(),
         }
     }
 }
@@ -54,7 +58,7 @@ pub struct CellError {
     pub field: String,
     /// `bad_value`, `missing_field`, `bad_id_number`, `bad_date`, `unknown_category`,
     /// `out_of_scope`, `unknown_region`, `birth_date_mismatch`, `not_elderly`,
-    /// `not_special_needs`, `duplicate_row`.
+    /// `not_special_needs`, `duplicate_row`, `id_number_taken`.
     pub code: String,
     /// Chinese first, English in brackets.
     pub message: String,
@@ -296,6 +300,7 @@ fn field_of_path(path: &str, columns: &BTreeMap<Field, usize>) -> Field {
         "disability_grade" => Some(Field::DisabilityGrade),
         "disability_certificate_number" => Some(Field::DisabilityCertificateNumber),
         "consent" => Some(Field::Consent),
+        p if p.starts_with("consent_history") => Some(Field::Consent),
         p if p.starts_with("emergency_contacts") && p.ends_with(".phone") => {
             Some(Field::ContactPhone)
         }
@@ -360,6 +365,17 @@ fn check_row(
             ctx.error(field, path_of(field), "duplicate_row", message);
         } else {
             seen.insert(identity.clone(), ctx.row);
+        }
+    }
+
+    if let Some(id) = &id_number {
+        if options.taken_id_numbers.contains(id) {
+            ctx.error(
+                Field::IdNumber,
+                "id_number",
+                "id_number_taken",
+                "该身份证号已在其他区域建档（一人一档），请联系该区域的负责人 (a file with this ID number exists outside your region)".into(),
+            );
         }
     }
 
@@ -473,11 +489,23 @@ fn check_row(
     if let Some(v) = ctx.parse(Field::LowIncome, parse_yes_no) {
         file.low_income = v;
     }
-    if let Some(consent) = ctx.parse(Field::Consent, parse_consent) {
-        file.consent = consent;
-    }
     if let Some(notes) = ctx.get(Field::Notes) {
         file.notes = Some(notes.to_string());
+    }
+    if let Some(consent) = ctx.parse(Field::Consent, parse_consent) {
+        // A consent the history does not yet say is recorded as of today, with the row's note
+        // (a refusal needs one: the domain names the cell when it is missing).
+        if file.consent_history.last().map(|r| r.decision) != Some(consent)
+            && !(file.consent_history.is_empty() && consent == Consent::Pending)
+        {
+            file.consent_history.push(ConsentRecord {
+                date: today,
+                decision: consent,
+                note: ctx.get(Field::Notes).map(str::to_string),
+                recorded_by: None,
+            });
+        }
+        file.consent = consent;
     }
     let contact_name = ctx.get(Field::ContactName).map(str::to_string);
     let contact_phone = ctx.get(Field::ContactPhone).map(str::to_string);

@@ -99,11 +99,13 @@ fn every_kind_of_bad_cell_is_named_by_row_column_and_field() {
         "12,徐长林,男,,1943-02-03,120101001,独居,能力完好,,同意,徐强,儿子,13812345678".to_string(),
         // row 14: no emergency contact
         format!("13,孙金凤,女,,1943-02-03,{XINJIN},独居,能力完好,,同意,,,"),
+        // row 15: a refusal without a written note
+        format!("14,朱树林,男,,1943-02-03,{XINJIN},独居,能力完好,,拒绝,朱强,儿子,13812345678"),
     ];
     let text = format!("{HEADER}\n{}\n", rows.join("\n"));
     let sheet = read_bytes(text.as_bytes()).unwrap();
     let checks = check(&sheet, &[]);
-    assert_eq!(checks.len(), 13);
+    assert_eq!(checks.len(), 14);
     assert_eq!(checks[0].action, RowAction::New);
     assert!(checks[0].errors.is_empty(), "{:?}", checks[0].errors);
     let mut got = errors(&checks);
@@ -126,6 +128,12 @@ fn every_kind_of_bad_cell_is_named_by_row_column_and_field() {
         (12, s("D12"), s("id_number"), s("duplicate_row")),
         (13, s("F13"), s("address.region_code"), s("bad_value")),
         (14, s("K14"), s("emergency_contacts"), s("missing_field")),
+        (
+            15,
+            s("J15"),
+            s("consent_history[0].note"),
+            s("missing_field"),
+        ),
     ];
     want.sort();
     assert_eq!(got, want);
@@ -143,7 +151,7 @@ fn every_kind_of_bad_cell_is_named_by_row_column_and_field() {
     assert!(category.message.contains("五保"), "{}", category.message);
     assert!(checks[10].errors[0].message.contains("第2行"));
     let summary = Summary::of(&checks);
-    assert_eq!((summary.rows, summary.new, summary.errors), (13, 1, 12));
+    assert_eq!((summary.rows, summary.new, summary.errors), (14, 1, 13));
 }
 
 #[test]
@@ -377,4 +385,22 @@ fn written_xlsx_and_csv_read_back_with_chinese_headers() {
     let sheet = read_bytes(&csv).unwrap();
     assert_eq!(sheet.headers, ["姓名", "身份证号", "探访次数"]);
     assert_eq!(sheet.rows[1].cells, ["李, \"秀\"英", "", "0"]);
+}
+
+#[test]
+fn a_refusal_with_a_note_is_recorded_in_the_consent_history() {
+    let text = format!(
+        "姓名,出生日期,区划代码,类别,探访意愿,备注,紧急联系人,紧急联系人电话\n\
+         朱树林,1943-02-03,{XINJIN},独居,拒绝,本人表示子女每天照看,朱强,13812345678\n"
+    );
+    let sheet = read_bytes(text.as_bytes()).unwrap();
+    let checks = check(&sheet, &[]);
+    assert!(checks[0].errors.is_empty(), "{:?}", checks[0].errors);
+    let file = checks[0].file.as_ref().unwrap();
+    assert_eq!(file.consent_history.len(), 1);
+    assert_eq!(file.consent_history[0].date, today());
+    assert_eq!(
+        file.consent_history[0].note.as_deref(),
+        Some("本人表示子女每天照看")
+    );
 }

@@ -343,7 +343,7 @@ pub fn bench(args: &[String]) -> Result {
     let mut command = Command::new("cargo");
     command
         .current_dir(&tools.root)
-        .args(["bench", "-p", "tanfang-domain"]);
+        .args(["bench", "-p", "tanfang-domain", "-p", "tanfang-roster"]);
     if !args.is_empty() {
         command.arg("--").args(args);
     }
