@@ -118,3 +118,44 @@ pub fn upsert_statement(
         ],
     )
 }
+
+/// The `elders` columns of a file as one JSON object (for set-based upserts over `json_each`,
+/// used by the roster import): the same values [`upsert_statement`] binds.
+pub fn columns_json(
+    file: &ElderFile,
+    derived: &Derived,
+    versions: &FieldVersions,
+) -> AppResult<Value> {
+    let value = serde_json::to_value(file)?;
+    let (ordinary, sensitive) = views::split_file(&value);
+    let sex = file
+        .sex
+        .and_then(|s| serde_json::to_value(s).ok())
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let consent = serde_json::to_value(file.consent)?
+        .as_str()
+        .unwrap_or("pending")
+        .to_string();
+    let key = tanfang_domain::pinyin::search_key(&file.name);
+    let initials = tanfang_domain::pinyin::initials_from_key(&key);
+    Ok(serde_json::json!({
+        "id": file.id,
+        "region_code": file.address.region_code,
+        "name": file.name,
+        "name_initials": initials,
+        "name_pinyin": key,
+        "sex": sex,
+        "birth_date": file.birth_date.map(|d| d.to_string()),
+        "id_number": file.id_number,
+        "address": views::address_text(&value["address"]),
+        "categories": serde_json::to_string(&file.categories)?,
+        "tier": derived.tier,
+        "requirements": derived.requirements.to_string(),
+        "in_scope": i64::from(derived.in_scope),
+        "consent": consent,
+        "file": Value::Object(ordinary).to_string(),
+        "sensitive": Value::Object(sensitive).to_string(),
+        "field_versions": serde_json::to_string(versions)?,
+    }))
+}

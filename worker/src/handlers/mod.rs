@@ -4,6 +4,8 @@ pub mod admin;
 pub mod auth;
 pub mod dev;
 pub mod elders;
+pub mod exports;
 pub mod groups;
+pub mod import;
 pub mod setup;
 pub mod sync;
