@@ -21,12 +21,13 @@ test('a visit queued when the session ends reaches the server after logging in a
   // The server ends this device's session.
   const cookie = (await context.cookies()).find((c) => c.httpOnly);
   expect(cookie, 'session cookie').toBeTruthy();
-  const api = await apiAs(baseURL!, volunteer);
-  const revoke = await api.post('/api/auth/logout', { headers: { cookie: `${cookie!.name}=${cookie!.value}` } });
+  const revoker = await apiAs(baseURL!, volunteer);
+  const revoke = await revoker.post('/api/auth/logout', { headers: { cookie: `${cookie!.name}=${cookie!.value}` } });
   expect(revoke.ok()).toBeTruthy();
+  await revoker.dispose();
   await context.setOffline(false);
-  await app.syncNow();
-  // The app goes to the log-in page, says why, and keeps the queued visit.
+  // Back online, the app syncs by itself, meets the ended session, goes to the log-in page,
+  // says why, and keeps the queued visit.
   await expect(page.getByTestId('login-page')).toBeVisible({ timeout: 20_000 });
   await expect(page.getByTestId('session-ended')).toContainText(/登录已失效|session has ended/);
   await expect(page.getByTestId('session-ended-pending')).toHaveText('1');
@@ -46,6 +47,7 @@ test('a visit queued when the session ends reaches the server after logging in a
   await page.getByTestId('login-submit').click();
   await expect(page.getByTestId('today-page')).toBeVisible();
   await app.expectPending(0);
+  const api = await apiAs(baseURL!, volunteer);
   expectExactlyOnce(await serverVisitsMarked(api, marker), [marker]);
   await api.dispose();
 });

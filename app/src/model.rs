@@ -18,8 +18,7 @@ pub const META_LAST_SYNC: &str = "last_sync";
 pub const META_SURGES: &str = "surges";
 
 /// An assigned elder as kept on the device: the server's view plus the pinyin search key of
-/// the name as sent by the server (`search_key`, `pinyin_key` or `name_pinyin` next to the
-/// elder in the pull answer).
+/// its name, as the server computed it (`VolunteerElderView::search_key`).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct StoredElder {
     pub id: String,
@@ -28,11 +27,11 @@ pub struct StoredElder {
 }
 
 impl StoredElder {
-    pub fn new(view: ElderView, server_key: Option<String>) -> Self {
+    pub fn new(view: ElderView) -> Self {
         // The server sends the key: the reading table (≈120 KB gzip) stays off the phone
         // (the app depends on the domain without its `pinyin` feature). Without a key the
         // elder is still found by its Chinese name.
-        let search_key = server_key.filter(|key| !key.is_empty()).unwrap_or_default();
+        let search_key = view.search_key.clone();
         StoredElder {
             id: view.id.clone(),
             search_key,

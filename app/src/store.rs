@@ -284,6 +284,23 @@ impl Store {
         for elder in elders {
             elder_store.put(elder).serde()?.await?;
         }
+        if pull.full {
+            // A full pull is the whole scope: synced visits of elders outside it go too (the
+            // device keeps only what its user may see). Unsent visits always stay.
+            let kept: std::collections::HashSet<&str> =
+                elders.iter().map(|elder| elder.id.as_str()).collect();
+            let all_visits: Vec<StoredVisit> = visit_store
+                .get_all::<StoredVisit>()
+                .serde()?
+                .await?
+                .collect::<Result<_, _>>()?;
+            for visit in all_visits
+                .iter()
+                .filter(|visit| visit.synced && !kept.contains(visit.elder_id.as_str()))
+            {
+                visit_store.delete(visit.id.clone()).await?;
+            }
+        }
         if !pull.removals.is_empty() {
             let all_visits: Vec<StoredVisit> = visit_store
                 .get_all::<StoredVisit>()

@@ -22,7 +22,6 @@ use gloo::events::EventListener;
 use gloo::timers::callback::{Interval, Timeout};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::Value;
 use std::cell::{Cell, RefCell};
 use tanfang_domain::sync::{Mutation, MutationBody, PullResponse, PushRequest, PushResponse};
 
@@ -144,35 +143,8 @@ pub async fn run_once(store: &Store, session: &Session) -> AppResult<usize> {
         }
     }
     let cursor = store.cursor().await?.unwrap_or(0);
-    let raw: Value = api_get(&format!("/api/sync/pull?cursor={cursor}"), token).await?;
-    // The pinyin key, when the server sends one with each elder, saves computing it here.
-    let server_keys: Vec<Option<String>> = raw
-        .get("elders")
-        .and_then(Value::as_array)
-        .map(|elders| {
-            elders
-                .iter()
-                .map(|elder| {
-                    ["search_key", "pinyin_key", "name_pinyin"]
-                        .iter()
-                        .find_map(|key| elder.get(*key).and_then(Value::as_str))
-                        .map(str::to_string)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let pull: PullResponse = serde_json::from_value(raw).map_err(|error| AppError::Server {
-        status: 200,
-        message: format!("unexpected pull answer: {error}"),
-    })?;
-    let elders: Vec<StoredElder> = pull
-        .elders
-        .iter()
-        .enumerate()
-        .map(|(index, view)| {
-            StoredElder::new(view.clone(), server_keys.get(index).cloned().flatten())
-        })
-        .collect();
+    let pull: PullResponse = api_get(&format!("/api/sync/pull?cursor={cursor}"), token).await?;
+    let elders: Vec<StoredElder> = pull.elders.iter().cloned().map(StoredElder::new).collect();
     store
         .apply_pull(&pull, &elders, &clock::now_rfc3339())
         .await?;

@@ -341,6 +341,10 @@ pub struct VolunteerElderView {
     /// Server cursor of the last change to this elder.
     #[serde(default)]
     pub updated_cursor: u64,
+    /// Pinyin search key of the name (`pinyin::search_key`), computed by the server so that
+    /// phones find elders by pinyin without carrying the reading table.
+    #[serde(default)]
+    pub search_key: String,
 }
 
 /// A surge (加密探访) in force: extra requirement for an area and date range.

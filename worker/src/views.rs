@@ -92,7 +92,8 @@ pub fn address_text(address: &Value) -> String {
 pub const VOLUNTEER_ELDER_COLUMNS: &str = "e.id, e.name, e.sex, e.birth_date, e.region_code, \
     r.name AS community, e.address, e.categories, e.tier, e.requirements, e.consent, \
     e.responsible_id, e.backup_id, json_extract(e.file, '$.phone') AS phone, \
-    json_extract(e.file, '$.emergency_contacts') AS emergency_contacts, e.field_versions, e.cursor";
+    json_extract(e.file, '$.emergency_contacts') AS emergency_contacts, e.field_versions, e.cursor, \
+    e.name_pinyin AS search_key";
 
 /// A row selected with [`VOLUNTEER_ELDER_COLUMNS`].
 #[derive(Deserialize, Debug)]
@@ -114,6 +115,8 @@ pub struct VolunteerElderRow {
     pub emergency_contacts: Option<String>,
     pub field_versions: String,
     pub cursor: i64,
+    #[serde(default)]
+    pub search_key: Option<String>,
 }
 
 /// A recent visit of an elder (for `last_visits` and open follow-ups).
@@ -211,6 +214,7 @@ pub fn volunteer_elder(
         my_role: my_role.to_string(),
         field_versions: versions,
         updated_cursor: row.cursor.max(0) as u64,
+        search_key: row.search_key.unwrap_or_default(),
     }
 }
 

@@ -225,6 +225,23 @@ test('a new visit shows up in the other assignee\'s incremental pull', async () 
   assert.ok(elder && elder.last_visits.some((v) => v.id === record.id));
 });
 
+test('a newly assigned elder brings its earlier visits on the new volunteer\'s incremental pull', async () => {
+  const volunteer6 = await login('volunteer6');
+  const volunteer5 = await login('volunteer5');
+  const elder = (await pull(volunteer6)).elders[0].id;
+  const record = visit(elder);
+  const res = await push(volunteer6, { client_id: clientId('history'), mutations: [{ seq: 1, kind: 'visit.create', payload: record }] });
+  assert.equal(res.status, 200, res.text);
+  // volunteer5 syncs after the visit, while the elder is not theirs yet.
+  const start = await pull(volunteer5);
+  assert.ok(!start.visits.some((v) => v.id === record.id));
+  const assign = await request('POST', '/api/assignments', { cookie: coord.cookie, body: { elder_ids: [elder], responsible_id: 'acc-volunteer5' } });
+  assert.equal(assign.status, 200, assign.text);
+  const next = await pull(volunteer5, start.cursor);
+  assert.ok(next.elders.some((e) => e.id === elder));
+  assert.ok(next.visits.some((v) => v.id === record.id), 'the visit made before the assignment reaches the new phone');
+});
+
 test('active surges reach the phones of the area', async () => {
   const today = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
   const created = await request('POST', '/api/surges', { cookie: coord.cookie, body: {

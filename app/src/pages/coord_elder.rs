@@ -549,7 +549,7 @@ fn ElderForm(data: Loaded) -> impl IntoView {
             </fieldset>
             <fieldset>
                 <legend>{move || ct(i18n, "file.notes")}</legend>
-                <textarea data-testid="f-notes" rows="3" prop:value=move || file.with(|f| f.notes.clone().unwrap_or_default())
+                <textarea data-testid="f-notes" rows="3" aria-label=move || ct(i18n, "file.notes") prop:value=move || file.with(|f| f.notes.clone().unwrap_or_default())
                     on:input=move |e| { let v = event_target_value(&e); file.update(|f| f.notes = opt(v)); }></textarea>
             </fieldset>
             <div class="form-actions no-print">

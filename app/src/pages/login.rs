@@ -43,7 +43,9 @@ async fn adopt_session(
     if let Some(ended) = store.ended_session().await? {
         if ended.user_id != session.user_id {
             if store.pending_count().await? > 0 {
-                let _ = api_post::<_, Value>("/api/auth/logout", &json!({}), session.token.as_deref()).await;
+                let _ =
+                    api_post::<_, Value>("/api/auth/logout", &json!({}), session.token.as_deref())
+                        .await;
                 return Err(AppError::Invalid {
                     field: i18n.t("login.login").to_string(),
                     message: format!(
