@@ -6,6 +6,8 @@ use crate::components::coord_shell::ConsoleShell;
 use crate::pages::coord_dashboard::CoordDashboardPage;
 use crate::pages::coord_due::CoordDuePage;
 use crate::pages::coord_elder::CoordElderPage;
+use crate::pages::coord_forms::CoordFormsPage;
+use crate::pages::coord_import::CoordImportPage;
 use crate::pages::coord_people::CoordPeoplePage;
 use crate::pages::coord_regions::CoordRegionsPage;
 use crate::pages::coord_registry::CoordRegistryPage;
@@ -25,6 +27,8 @@ pub fn ConsoleRoutes() -> impl MatchNestedRoutes + Clone {
             <Route path=path!("people") view=CoordPeoplePage />
             <Route path=path!("regions") view=CoordRegionsPage />
             <Route path=path!("surges") view=CoordSurgesPage />
+            <Route path=path!("import") view=CoordImportPage />
+            <Route path=path!("forms") view=CoordFormsPage />
         </ParentRoute>
     }
     .into_inner()

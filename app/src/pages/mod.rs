@@ -4,6 +4,8 @@ pub mod certificate;
 pub mod coord_dashboard;
 pub mod coord_due;
 pub mod coord_elder;
+pub mod coord_forms;
+pub mod coord_import;
 pub mod coord_people;
 pub mod coord_regions;
 pub mod coord_registry;
