@@ -40,6 +40,9 @@ pub struct SyncState {
     /// Incremented whenever local data changed (after a pull or a save).
     pub revision: RwSignal<u64>,
     pub session: RwSignal<Option<Session>>,
+    /// Server minus phone clock (ms) when the last push found the phone's clock off; the
+    /// sync bar then asks the user to set the clock (visits are flagged on the server).
+    pub clock_skew: RwSignal<Option<i64>>,
     /// Set when the server ended the session while the device kept its data (see
     /// `Store::end_session`); the log-in page explains it and asks that account to log in.
     pub ended: RwSignal<Option<Session>>,
@@ -59,6 +62,7 @@ impl SyncState {
             revision: RwSignal::new(0),
             session: RwSignal::new(None),
             ended: RwSignal::new(None),
+            clock_skew: RwSignal::new(None),
         }
     }
 
@@ -97,7 +101,12 @@ thread_local! {
 }
 
 /// Pushes the outbox then pulls. Returns the number of visits acknowledged.
-pub async fn run_once(store: &Store, session: &Session) -> AppResult<usize> {
+/// `clock_skew` receives the server's verdict on the phone's clock at each push.
+pub async fn run_once(
+    store: &Store,
+    session: &Session,
+    clock_skew: RwSignal<Option<i64>>,
+) -> AppResult<usize> {
     let token = session.token.as_deref();
     let client_id = store.client_id().await?.ok_or(AppError::Unauthorized)?;
     let mut acknowledged = 0;
@@ -121,11 +130,13 @@ pub async fn run_once(store: &Store, session: &Session) -> AppResult<usize> {
         let request = PushRequest {
             client_id: client_id.clone(),
             mutations,
+            device_now_ms: Some(clock::now_utc().timestamp_millis()),
         };
         let answer: Result<PushResponse, AppError> =
             api_post("/api/sync/push", &request, token).await;
         match answer {
             Ok(answer) => {
+                clock_skew.set(answer.clock_skew_ms);
                 let dropped = store.acknowledge(answer.last_seq).await?;
                 acknowledged += dropped;
                 if dropped == 0 {
@@ -163,7 +174,7 @@ pub fn trigger(state: SyncState) {
     state.running.set(true);
     spawn_local(async move {
         let store = Store::default();
-        let result = run_once(&store, &session).await;
+        let result = run_once(&store, &session, state.clock_skew).await;
         RUNNING.with(|running| running.set(false));
         state.running.set(false);
         match result {

@@ -59,6 +59,21 @@ pub const VOLUNTEER_EDITABLE_FIELDS: &[&str] = &["phone", "emergency_contacts", 
 pub struct PushRequest {
     pub client_id: String,
     pub mutations: Vec<Mutation>,
+    /// The phone's clock when it sent this push (unix ms), so the server can tell a wrong
+    /// clock from a visit that merely waited offline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_now_ms: Option<i64>,
+}
+
+/// A phone clock further than this from the server's is flagged (10 minutes: enough for
+/// slow networks and drift, far below the day that would misdate a visit).
+pub const CLOCK_SKEW_FLAG_MS: i64 = 10 * 60 * 1000;
+
+/// Server minus phone clock, when the difference is large enough to flag
+/// ([`CLOCK_SKEW_FLAG_MS`]); `None` when the clocks agree or the phone sent none.
+pub fn device_clock_skew(server_now_ms: i64, device_now_ms: Option<i64>) -> Option<i64> {
+    let skew = server_now_ms - device_now_ms?;
+    (skew.abs() > CLOCK_SKEW_FLAG_MS).then_some(skew)
 }
 
 /// One queued change, numbered per client.
@@ -131,6 +146,10 @@ pub struct PushResponse {
     pub acks: Vec<MutationAck>,
     /// Highest seq applied for this client (after this push).
     pub last_seq: u64,
+    /// Set when the phone's clock is off ([`device_clock_skew`]): server minus phone, ms.
+    /// The phone asks its user to correct the clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_skew_ms: Option<i64>,
 }
 
 /// A field edited concurrently: the server kept `server_value`, the edit wanted
@@ -256,6 +275,7 @@ impl Outbox {
         Some(PushRequest {
             client_id: self.client_id.clone(),
             mutations: self.pending.iter().take(max).cloned().collect(),
+            device_now_ms: None,
         })
     }
 

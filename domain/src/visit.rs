@@ -11,8 +11,10 @@
 //! - **Dates and instants.** `date` is the calendar day of the visit in China Standard Time
 //!   as the visitor states it (a paper form typed in later keeps its own date).
 //!   `device_time_ms` is the phone's clock when the record was saved and `server_time_ms` the
-//!   worker's when it arrived, both unix milliseconds; [`VisitRecord::clock_skew_ms`] and
-//!   [`VisitRecord::has_clock_skew`] flag phones whose clock is wrong.
+//!   worker's when it arrived, both unix milliseconds (their difference also counts time
+//!   spent queued offline). A wrong phone clock is caught at the push instead: the phone
+//!   sends its clock with every push and the worker stamps `device_clock_skew_ms` on the
+//!   records of a push whose clock is off (`sync::device_clock_skew`).
 //! - **Forms' choices are enums** with the forms' defaults (无变化, 安全) so that a record
 //!   deserialized from a sparse JSON object is still complete; every enum value has
 //!   `label_zh()` / `label_en()` so that views show labels without logic.
@@ -282,6 +284,11 @@ pub struct VisitRecord {
     /// Server clock when received, unix milliseconds (set by the worker).
     #[serde(default)]
     pub server_time_ms: Option<i64>,
+    /// Set by the worker when the phone's clock, read at the push that brought this record,
+    /// was off by more than [`crate::sync::CLOCK_SKEW_FLAG_MS`]: server minus phone, in ms.
+    /// Its `date` and `device_time_ms` are then suspect (see `sync::device_clock_skew`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_clock_skew_ms: Option<i64>,
     /// 探访方式.
     pub mode: VisitMode,
     /// `visit`, or `community_help` (社区帮扶, 天津).
@@ -400,6 +407,7 @@ impl VisitRecord {
             date,
             device_time_ms: None,
             server_time_ms: None,
+            device_clock_skew_ms: None,
             mode,
             kind: Kind::Visit,
             duration_minutes: None,

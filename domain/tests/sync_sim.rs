@@ -335,6 +335,7 @@ impl Server {
         Ok(PushResponse {
             acks,
             last_seq: new_last,
+            clock_skew_ms: None,
         })
     }
 

@@ -300,6 +300,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("file.derived", "系统判定", "Derived"),
     ("file.requirements", "探访要求", "Visit requirements"),
     ("file.recent_visits", "最近探访", "Recent visits"),
+    ("file.clock_skew", "手机时间偏差（服务器减手机）", "Phone clock off (server minus phone)"),
+    ("file.days", "天", "days"),
     ("file.reveal", "查看完整号码", "Reveal"),
     ("file.reveal.reason", "查看原因（将记录在审计日志）", "Reason (recorded in the audit log)"),
     ("file.reveal.confirm", "确认查看", "Reveal"),

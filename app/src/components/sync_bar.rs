@@ -46,6 +46,20 @@ pub fn SyncBar() -> impl IntoView {
             >
                 {move || if sync.running.get() { i18n.t("sync.running") } else { i18n.t("sync.now") }}
             </button>
+            <Show when=move || sync.clock_skew.with(Option::is_some)>
+                <p class="sync-error" role="alert" data-testid="clock-warning">
+                    {move || sync.clock_skew.get().map(|skew| {
+                        let hours = (skew.abs() as f64) / 3_600_000.0;
+                        let amount = if hours >= 24.0 {
+                            format!("{:.0} {}", hours / 24.0, i18n.t("clock.days"))
+                        } else {
+                            format!("{:.1} {}", hours, i18n.t("clock.hours"))
+                        };
+                        let direction = if skew > 0 { i18n.t("clock.behind") } else { i18n.t("clock.ahead") };
+                        format!("{} {direction} {amount}{}", i18n.t("clock.warning"), i18n.t("clock.fix"))
+                    })}
+                </p>
+            </Show>
             <Show when=move || sync.error.with(Option::is_some)>
                 <p class="sync-error" role="alert" data-testid="sync-error">
                     {move || sync.error.get().map(|error| format!("{}: {error}", i18n.t("sync.error")))}

@@ -949,7 +949,21 @@ fn RecentVisits(visits: Vec<Value>) -> impl IntoView {
         .into_iter()
         .map(|v| {
             let text = |key: &str| v.get(key).and_then(Value::as_str).unwrap_or_default().to_string();
-            view! { <li data-testid="file-visit">{format!("{} · {} · {}", text("date"), text("mode"), text("visitor_name"))}</li> }
+            // The worker flags visits sent from a phone whose clock was off: the date is suspect.
+            let skew_days = v
+                .get("device_clock_skew_ms")
+                .and_then(Value::as_i64)
+                .map(|ms| format!("{:.1}", ms as f64 / 86_400_000.0));
+            view! {
+                <li data-testid="file-visit">
+                    {format!("{} · {} · {}", text("date"), text("mode"), text("visitor_name"))}
+                    {skew_days.map(|days| view! {
+                        <span class="badge warning" data-testid="file-visit-clock-skew">
+                            {format!(" {} {days} {}", ct(i18n, "file.clock_skew"), ct(i18n, "file.days"))}
+                        </span>
+                    })}
+                </li>
+            }
         })
         .collect_view();
     view! {

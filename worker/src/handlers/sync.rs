@@ -102,6 +102,11 @@ pub async fn push(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
         ));
     }
 
+    // A phone clock that is off is flagged on every record of this push and in the answer
+    // (the phone then asks its user to set the clock), never silently trusted.
+    let clock_skew_ms =
+        tanfang_domain::sync::device_clock_skew(ctx.now_ms, request.device_now_ms);
+
     // Parse and validate every visit before touching storage.
     let mut visits: BTreeMap<u64, VisitRecord> = BTreeMap::new();
     for (index, mutation) in request.mutations.iter().enumerate() {
@@ -121,6 +126,7 @@ pub async fn push(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
                     record.entered_by = Some(principal.id.clone());
                 }
                 record.server_time_ms = Some(ctx.now_ms);
+                record.device_clock_skew_ms = clock_skew_ms;
                 if let Err(errors) = record.validate() {
                     let first = &errors[0];
                     return Err(AppError::Invalid {
@@ -386,6 +392,7 @@ pub async fn push(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     http::json(&PushResponse {
         acks,
         last_seq: new_last,
+        clock_skew_ms,
     })
 }
 
