@@ -20,6 +20,7 @@ pub mod crypto;
 pub mod error;
 pub mod handlers;
 pub mod http;
+pub mod notify;
 pub mod registry;
 pub mod seed;
 pub mod store;
@@ -28,7 +29,7 @@ pub mod views;
 
 use context::Ctx;
 use error::{AppError, AppResult};
-use handlers::{admin, auth as auth_handlers, dev, elders, groups, setup, sync};
+use handlers::{admin, auth as auth_handlers, care, dev, elders, groups, setup, sync};
 use worker::{event, Context, Env, Method, Request, Response};
 
 #[event(fetch)]
@@ -87,6 +88,8 @@ pub async fn route(req: Request, ctx: &Ctx) -> AppResult<Response> {
         (_, ["api", "groups" | "pairings" | "invites", ..]) => {
             groups::route(req, ctx, &segments).await
         }
+        // The care loop (issue 9) owns /api/care (handlers::care::route).
+        (_, ["api", "care", ..]) => care::route(req, ctx, &segments).await,
         // Roster import and official exports (issue 10): handlers::import, handlers::exports.
         (_, ["api", "import", ..]) => handlers::import::route(req, ctx, &segments).await,
         (_, ["api", "exports", ..]) => handlers::exports::route(req, ctx, &segments).await,

@@ -17,6 +17,18 @@ pub fn account_id(login: &str) -> String {
 }
 
 const TABLES: &[&str] = &[
+    // care loop (0110): no REFERENCES, wiped with the rest
+    "hazards",
+    "referrals",
+    "providers",
+    "emergencies",
+    "family_duty",
+    "devices",
+    "device_messages",
+    "alerts",
+    "notifications",
+    "service_deliveries",
+    "policy_advice",
     "sessions",
     "login_attempts",
     "audit_log",

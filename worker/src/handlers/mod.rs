@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod care;
 pub mod dev;
 pub mod elders;
 pub mod exports;

@@ -9,6 +9,7 @@
 use crate::auth::{require, Principal, Role};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
+use crate::handlers::care;
 use crate::http::{self, read_json};
 use crate::store::{rows, Statement, CURRENT_CURSOR, NEW_CURSOR_SQL};
 use crate::views::{self, RecentVisitRow, VolunteerElderRow};
@@ -183,13 +184,17 @@ pub async fn push(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
                 "SELECT e.id, e.region_code, e.consent, e.responsible_id, e.backup_id, e.file, e.field_versions, \
                    EXISTS (SELECT 1 FROM assignments a WHERE a.elder_id = e.id AND a.account_id = ?2) AS was_assigned \
                  FROM elders e WHERE e.id IN (SELECT value FROM json_each(?1))",
-                args![elder_ids_json, principal.id.as_str()],
+                args![elder_ids_json.as_str(), principal.id.as_str()],
             )?,
             db.statement(
                 "SELECT id FROM visits WHERE id IN (SELECT value FROM json_each(?1))",
                 args![visit_ids_json],
             )?,
-        ])
+        ]
+        .into_iter()
+        // Open hazards, latest visits, open referrals and family-duty flags (care loop).
+        .chain(care::visit_reads(db, &elder_ids_json)?)
+        .collect())
         .await?;
     let last_seq = rows::<SeqRow>(&reads[1])?
         .first()
@@ -375,6 +380,17 @@ pub async fn push(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
             args![serde_json::to_string(&visited)?],
         )?);
     }
+    // The care loop: hazards opened or re-checked, needs referred, family duty flagged.
+    let applied: Vec<&VisitRecord> = acks
+        .iter()
+        .filter(|a| a.status == AckStatus::Applied)
+        .filter_map(|a| visits.get(&a.seq))
+        .collect();
+    writes.extend(care::visit_writes(
+        ctx,
+        &reads[4..4 + care::VISIT_READS],
+        &applied,
+    )?);
     for (month, community) in &touched_cells {
         writes.extend(tally::recompute(db, month, community, ctx.now_ms)?);
     }
