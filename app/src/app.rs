@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=|| view! { <Authenticated><TodayPage /></Authenticated> } />
                         <Route path=path!("/elder/:id") view=|| view! { <Authenticated><ElderCardPage /></Authenticated> } />
                         <Route path=path!("/elder/:id/visit") view=|| view! { <Authenticated><VisitFormPage /></Authenticated> } />
+                        <Route path=path!("/elder/:id/emergency") view=|| view! { <Authenticated><crate::pages::emergency::EmergencyPage /></Authenticated> } />
                         <Route path=path!("/hours") view=|| view! { <Authenticated><MyHoursPage /></Authenticated> } />
                         <Route path=path!("/certificate") view=|| view! { <Authenticated><CertificatePage /></Authenticated> } />
                         <ConsoleRoutes />

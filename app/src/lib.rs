@@ -14,6 +14,7 @@
 //! - **Small download.** No heavy dependencies; `cargo xtask build-app` runs `wasm-opt -Oz`.
 
 pub mod app;
+pub mod care_api;
 pub mod clock;
 pub mod components;
 pub mod console_api;

@@ -3,6 +3,7 @@
 //! ([`ConsoleShell`]: session check, navigation, ErrorBoundary) across page changes.
 
 use crate::components::coord_shell::ConsoleShell;
+use crate::pages::coord_care::CoordCarePage;
 use crate::pages::coord_dashboard::CoordDashboardPage;
 use crate::pages::coord_due::CoordDuePage;
 use crate::pages::coord_elder::CoordElderPage;
@@ -27,6 +28,7 @@ pub fn ConsoleRoutes() -> impl MatchNestedRoutes + Clone {
             <Route path=path!("people") view=CoordPeoplePage />
             <Route path=path!("regions") view=CoordRegionsPage />
             <Route path=path!("surges") view=CoordSurgesPage />
+            <Route path=path!("care") view=CoordCarePage />
             <Route path=path!("import") view=CoordImportPage />
             <Route path=path!("forms") view=CoordFormsPage />
         </ParentRoute>

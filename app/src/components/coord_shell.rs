@@ -106,6 +106,7 @@ fn ConsoleNav(me: Me, user: RwSignal<Option<Me>>) -> impl IntoView {
                 <A href="/coord/people" attr:data-testid="cnav-people">{move || ct(i18n, "nav.people")}</A>
                 <A href="/coord/regions" attr:data-testid="cnav-regions">{move || ct(i18n, "nav.regions")}</A>
                 <A href="/coord/surges" attr:data-testid="cnav-surges">{move || ct(i18n, "nav.surges")}</A>
+                <A href="/coord/care" attr:data-testid="cnav-care">{move || if i18n.lang.get() == crate::i18n::Lang::Zh { "关爱闭环" } else { "Care follow-up" }}</A>
                 <A href="/coord/import" attr:data-testid="cnav-import">{move || if i18n.lang.get() == crate::i18n::Lang::Zh { "导入导出" } else { "Import / export" }}</A>
             </nav>
             <div class="console-tools">

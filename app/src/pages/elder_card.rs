@@ -81,6 +81,7 @@ fn Card(data: CardData) -> impl IntoView {
     let i18n = use_i18n();
     let elder = data.elder.view.clone();
     let visit_href = format!("/elder/{}/visit", elder.id);
+    let emergency_href = format!("/elder/{}/emergency", elder.id);
     let phone = elder.phone.clone();
     let has_phone = !phone.is_empty();
     let age = elder.age;
@@ -158,6 +159,10 @@ fn Card(data: CardData) -> impl IntoView {
         </Show>
         <A href=visit_href attr:class="big-button primary" attr:data-testid="log-visit">
             {move || i18n.t("elder.log_visit")}
+        </A>
+        // 应急处置 (issue 9): one tap to 120/110/119 and the contacts, each call logged.
+        <A href=emergency_href attr:class="big-button danger" attr:data-testid="start-emergency">
+            {move || if i18n.lang.get() == crate::i18n::Lang::Zh { "🚨 紧急求助 / 应急处置" } else { "🚨 Emergency" }}
         </A>
     }
 }

@@ -1,6 +1,7 @@
 //! One page per file. Coordinator console pages go here as `coord_*.rs`.
 
 pub mod certificate;
+pub mod coord_care;
 pub mod coord_dashboard;
 pub mod coord_due;
 pub mod coord_elder;
@@ -11,6 +12,7 @@ pub mod coord_regions;
 pub mod coord_registry;
 pub mod coord_surges;
 pub mod elder_card;
+pub mod emergency;
 pub mod group_dashboard;
 pub mod group_home;
 pub mod group_join;

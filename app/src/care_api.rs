@@ -1,0 +1,161 @@
+//! Typed client of the care-loop APIs (`/api/care/*`, issue 9): the coordinator's board and
+//! actions, and the emergency flow a volunteer runs from the elder card.
+//!
+//! Design decision: online only, through [`crate::console_api`]'s cookie-session helpers and
+//! its typed [`ConsoleError`]; nothing here is stored on the device (an emergency needs the
+//! server anyway: the coordinator is notified when it starts).
+
+use crate::console_api::{self, ConsoleResult};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct BoardHazard {
+    pub id: String,
+    pub elder_id: String,
+    pub elder_name: String,
+    pub item_label: String,
+    pub level_label: String,
+    pub state: String,
+    pub state_label: String,
+    pub opened_on: String,
+    pub due: String,
+    pub overdue: bool,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct BoardReferral {
+    pub id: String,
+    pub elder_id: String,
+    pub elder_name: String,
+    pub category_label: String,
+    #[serde(default)]
+    pub text: String,
+    pub state: String,
+    pub state_label: String,
+    pub deadline: String,
+    pub overdue: bool,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct CallAttempt {
+    pub number: String,
+    pub label: String,
+    pub outcome: String,
+    pub at_ms: i64,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct ClosingRecord {
+    pub what_happened: String,
+    pub actions_taken: String,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct CallTarget {
+    pub number: String,
+    pub label: String,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct Emergency {
+    pub id: String,
+    pub elder_id: String,
+    #[serde(default)]
+    pub elder_name: String,
+    pub state: String,
+    #[serde(default)]
+    pub calls: Vec<CallAttempt>,
+    #[serde(default)]
+    pub record: Option<ClosingRecord>,
+    #[serde(default)]
+    pub call_order: Vec<CallTarget>,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct BoardDuty {
+    pub id: String,
+    pub elder_id: String,
+    pub elder_name: String,
+    pub state: String,
+    #[serde(default)]
+    pub reminders: Vec<Value>,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct BoardAlert {
+    pub id: String,
+    pub elder_id: String,
+    pub elder_name: String,
+    pub label: String,
+    pub urgent: bool,
+    pub created_at: i64,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct Board {
+    pub today: String,
+    pub hazards: Vec<BoardHazard>,
+    pub referrals: Vec<BoardReferral>,
+    pub emergencies: Vec<Emergency>,
+    pub family_duty: Vec<BoardDuty>,
+    pub alerts: Vec<BoardAlert>,
+}
+
+pub async fn board() -> ConsoleResult<Board> {
+    console_api::get("/api/care/board").await
+}
+
+#[derive(Deserialize)]
+struct Ignored {}
+
+/// Closes a hazard with the coordinator's note.
+pub async fn close_hazard(id: &str, note: &str) -> ConsoleResult<()> {
+    let path = format!("/api/care/hazards/{}/close", console_api::encode(id));
+    console_api::post::<_, Ignored>(&path, &json!({ "note": note }))
+        .await
+        .map(|_| ())
+}
+
+/// Records that the elder (`elder`) or the supporter (`supporter`) was reminded.
+pub async fn remind_hazard(id: &str, to: &str, note: &str) -> ConsoleResult<()> {
+    let path = format!("/api/care/hazards/{}/remind", console_api::encode(id));
+    console_api::post::<_, Ignored>(&path, &json!({ "to": to, "note": note }))
+        .await
+        .map(|_| ())
+}
+
+#[derive(Serialize)]
+struct StartEmergency<'a> {
+    elder_id: &'a str,
+    id: &'a str,
+}
+
+/// Starts (or, with the same id, resumes) an emergency for an elder.
+pub async fn start_emergency(elder_id: &str, id: &str) -> ConsoleResult<Emergency> {
+    console_api::post("/api/care/emergencies", &StartEmergency { elder_id, id }).await
+}
+
+/// Logs one call attempt with its outcome.
+pub async fn log_call(id: &str, target: &CallTarget, outcome: &str) -> ConsoleResult<Emergency> {
+    let path = format!("/api/care/emergencies/{}/calls", console_api::encode(id));
+    console_api::post(
+        &path,
+        &json!({ "number": target.number, "label": target.label, "outcome": outcome }),
+    )
+    .await
+}
+
+/// Files the closing record and closes the emergency.
+pub async fn close_emergency(
+    id: &str,
+    what_happened: &str,
+    actions_taken: &str,
+) -> ConsoleResult<Emergency> {
+    let path = format!("/api/care/emergencies/{}/close", console_api::encode(id));
+    console_api::post(
+        &path,
+        &json!({ "what_happened": what_happened, "actions_taken": actions_taken }),
+    )
+    .await
+}
