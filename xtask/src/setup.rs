@@ -120,6 +120,9 @@ fn debian_packages(verbose: bool) -> Result {
         ("/usr/bin/chromedriver", "chromium-driver"),
         ("/usr/bin/node", "nodejs"),
         ("/usr/bin/npm", "npm"),
+        // A CJK font, so headless Chromium draws the Chinese UI (screenshots, visual review)
+        // instead of empty boxes. Small (5 MB); phones have their own.
+        ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "fonts-wqy-microhei"),
     ];
     let missing: Vec<&str> = wanted
         .iter()
@@ -128,7 +131,7 @@ fn debian_packages(verbose: bool) -> Result {
         .collect();
     if missing.is_empty() {
         if verbose {
-            eprintln!("setup: chromium, chromedriver, node, npm present");
+            eprintln!("setup: chromium, chromedriver, node, npm, CJK font present");
         }
         return Ok(());
     }
