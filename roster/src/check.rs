@@ -386,9 +386,11 @@ fn check_row(
         .or_else(|| {
             let name = name.as_ref()?;
             let birth = birth_for_match?;
+            // Two different ID numbers are two people, whatever their names and birth dates.
             index
                 .by_name_birth
                 .get(&(name.clone(), birth))
+                .filter(|f| id_number.is_none() || f.id_number.is_none())
                 .map(|f| (*f, "name_birth_date"))
         });
     let mut file = match matched {

@@ -404,3 +404,22 @@ fn a_refusal_with_a_note_is_recorded_in_the_consent_history() {
         Some("本人表示子女每天照看")
     );
 }
+
+#[test]
+fn same_name_and_birth_date_with_another_id_number_is_another_person() {
+    let existing = vec![existing_file(
+        "a",
+        "王桂兰",
+        "1943-06-01",
+        Some(id("1943-06-01", 21)),
+    )];
+    let other = id("1943-06-01", 23);
+    let text = format!(
+        "姓名,身份证号,区划代码,类别,紧急联系人,紧急联系人电话\n\
+         王桂兰,{other},{XINJIN},独居,王明,13812345678\n"
+    );
+    let sheet = read_bytes(text.as_bytes()).unwrap();
+    let checks = check(&sheet, &existing);
+    assert_eq!(checks[0].action, RowAction::New, "{:?}", checks[0].errors);
+    assert_eq!(checks[0].matched_by, None);
+}
