@@ -159,3 +159,57 @@ pub async fn close_emergency(
     )
     .await
 }
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct Provider {
+    pub id: String,
+    pub region_code: String,
+    pub name: String,
+    pub kind: String,
+    pub kind_label: String,
+    #[serde(default)]
+    pub phone: String,
+}
+
+#[derive(Deserialize)]
+struct ProvidersAnswer {
+    providers: Vec<Provider>,
+}
+
+/// The provider directory for the coordinator's region (own subtree and above).
+pub async fn providers() -> ConsoleResult<Vec<Provider>> {
+    Ok(console_api::get::<ProvidersAnswer>("/api/care/providers")
+        .await?
+        .providers)
+}
+
+/// Adds a provider to the directory.
+pub async fn create_provider(
+    name: &str,
+    kind: &str,
+    region_code: &str,
+    phone: &str,
+) -> ConsoleResult<()> {
+    console_api::post::<_, Ignored>(
+        "/api/care/providers",
+        &json!({ "name": name, "kind": kind, "region_code": region_code, "phone": phone }),
+    )
+    .await
+    .map(|_| ())
+}
+
+/// `refer` (`provider_id`, `deadline`), `accept`, `complete` (`note`) or `decline` (`reason`).
+pub async fn referral_action(id: &str, action: &str, body: &Value) -> ConsoleResult<()> {
+    let path = format!("/api/care/referrals/{}/{action}", console_api::encode(id));
+    console_api::post::<_, Ignored>(&path, body)
+        .await
+        .map(|_| ())
+}
+
+/// `remind` (`method`, `note`) or `resolve` (`note`) a family-duty flag.
+pub async fn family_duty_action(id: &str, action: &str, body: &Value) -> ConsoleResult<()> {
+    let path = format!("/api/care/family-duty/{}/{action}", console_api::encode(id));
+    console_api::post::<_, Ignored>(&path, body)
+        .await
+        .map(|_| ())
+}
