@@ -38,6 +38,8 @@ pub fn TodayPage() -> impl IntoView {
                     {move || i18n.t("home.coordinator")}
                 </a>
             </Show>
+            // Device alerts and emergencies for my elders (online only, issue 9).
+            <crate::components::care_notices::CareNotices />
             <h2>{move || i18n.t("today.title")}</h2>
             <input
                 class="search"
@@ -117,7 +119,8 @@ fn TodayItem(row: TodayRow) -> impl IntoView {
                     <Show when=move || !tier.is_empty()>
                         <span class="badge tier">{
                             let tier = row.elder.tier.clone().unwrap_or_default();
-                            move || format!("{} {}", i18n.t("tier"), tier)
+                            // The tier's name in the policy profile (失能, A类…), not its id.
+                            move || crate::components::coord_text::tier_name(i18n.lang.get(), &tier)
                         }</span>
                     </Show>
                     <span class="badge mode" class:home=home data-testid="today-item-mode">
