@@ -20,7 +20,10 @@ fn skew_is_flagged_only_beyond_ten_minutes() {
     check(Some(SERVER_NOW - 10 * MINUTE - 1), expect!["Some(600001)"]);
     check(Some(SERVER_NOW + 11 * MINUTE), expect!["Some(-660000)"]);
     // Three days behind: the case of the browser fault test.
-    check(Some(SERVER_NOW - 3 * 24 * 60 * MINUTE), expect!["Some(259200000)"]);
+    check(
+        Some(SERVER_NOW - 3 * 24 * 60 * MINUTE),
+        expect!["Some(259200000)"],
+    );
     assert_eq!(CLOCK_SKEW_FLAG_MS, 10 * MINUTE);
 }
 

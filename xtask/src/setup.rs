@@ -122,7 +122,10 @@ fn debian_packages(verbose: bool) -> Result {
         ("/usr/bin/npm", "npm"),
         // A CJK font, so headless Chromium draws the Chinese UI (screenshots, visual review)
         // instead of empty boxes. Small (5 MB); phones have their own.
-        ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "fonts-wqy-microhei"),
+        (
+            "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+            "fonts-wqy-microhei",
+        ),
     ];
     let missing: Vec<&str> = wanted
         .iter()

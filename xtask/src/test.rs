@@ -341,9 +341,13 @@ fn e2e(tools: &Tools, scratch: &Path) -> Outcome {
 pub fn bench(args: &[String]) -> Result {
     let tools = setup::ensure()?;
     let mut command = Command::new("cargo");
-    command
-        .current_dir(&tools.root)
-        .args(["bench", "-p", "tanfang-domain", "-p", "tanfang-roster"]);
+    command.current_dir(&tools.root).args([
+        "bench",
+        "-p",
+        "tanfang-domain",
+        "-p",
+        "tanfang-roster",
+    ]);
     if !args.is_empty() {
         command.arg("--").args(args);
     }

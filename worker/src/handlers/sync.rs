@@ -105,8 +105,7 @@ pub async fn push(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
 
     // A phone clock that is off is flagged on every record of this push and in the answer
     // (the phone then asks its user to set the clock), never silently trusted.
-    let clock_skew_ms =
-        tanfang_domain::sync::device_clock_skew(ctx.now_ms, request.device_now_ms);
+    let clock_skew_ms = tanfang_domain::sync::device_clock_skew(ctx.now_ms, request.device_now_ms);
 
     // Parse and validate every visit before touching storage.
     let mut visits: BTreeMap<u64, VisitRecord> = BTreeMap::new();
