@@ -20,9 +20,11 @@ const GIVEN = ['桂兰', '秀英', '淑珍', '玉梅', '凤英', '建国', '德�
 function roster(n) {
   const lines = ['姓名,身份证号,区划代码,类别,紧急联系人,与老人关系,紧急联系人电话'];
   for (let i = 0; i < n; i++) {
-    // Unique (birth date, sequence) per row: 20 years × 365 days × 10 sequences.
+    // Unique (birth date, sequence) per row: 20 years of days × a few sequences. The demo
+    // seed uses sequences 101–300 in the same county, so these start at 500: an ID number
+    // shared with a demo elder would (rightly) match that elder's file.
     const day = new Date(Date.UTC(1940, 0, 1) + (i % 7300) * 86400000).toISOString().slice(0, 10);
-    const seq = 100 + Math.floor(i / 7300) * 2;
+    const seq = 500 + Math.floor(i / 7300) * 2;
     const name = `${SURNAMES[i % 16]}${GIVEN[Math.floor(i / 16) % 10]}`;
     lines.push(`${name},${idNumber(day, seq)},${XINJIN},独居,联系人,儿子,138${String(10000000 + i).slice(-8)}`);
   }
