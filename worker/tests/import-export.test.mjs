@@ -170,6 +170,29 @@ test('preview is a dry run naming every bad cell; a commit with bad rows writes 
   assert.equal(await auditCount(admin, 'import.commit'), commitsBefore);
 });
 
+test('a GBK CSV (as Excel saves it on a Chinese Windows) is decoded and checked', async () => {
+  await seed();
+  const { cookie } = await login('coord');
+  // GBK bytes of: 姓名,出生日期,区划代码,类别,紧急联系人,紧急联系人电话 / 郑淑芬,<birth>,XINJIN,独居,郑明,13812345678
+  const gbk = (hex) => Buffer.from(hex, 'hex');
+  const body = Buffer.concat([
+    gbk('d0d5c3fb2cb3f6c9fac8d5c6da2cc7f8bbaeb4fac2eb2cc0e0b1f02cbdf4bcb1c1aacfb5c8cb2cbdf4bcb1c1aacfb5c8cbb5e7bbb00a'),
+    gbk('d6a3cae7b7d2'),
+    Buffer.from(`,${birth(950)},${XINJIN},`),
+    gbk('b6c0bed3'),
+    Buffer.from(','),
+    gbk('d6a3c3f7'),
+    Buffer.from(',13812345678\n'),
+  ]);
+  assert.throws(() => new TextDecoder('utf-8', { fatal: true }).decode(body), 'the body is not UTF-8');
+  const res = await request('POST', '/api/import/preview', { cookie, rawBody: body, headers: { 'content-type': 'text/csv' } });
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.json.format, 'csv-gbk');
+  assert.deepEqual(res.json.headers, ['姓名', '出生日期', '区划代码', '类别', '紧急联系人', '紧急联系人电话']);
+  assert.equal(res.json.rows[0].name, '郑淑芬');
+  assert.equal(res.json.rows[0].action, 'new', JSON.stringify(res.json.rows[0].errors));
+});
+
 test('a commit whose D1 batch fails changes nothing (one batch, 300 rows)', async () => {
   await seed();
   const { cookie } = await login('coord');
