@@ -213,3 +213,24 @@ pub async fn family_duty_action(id: &str, action: &str, body: &Value) -> Console
         .await
         .map(|_| ())
 }
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub id: String,
+    pub elder_id: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: i64,
+}
+
+#[derive(Deserialize)]
+struct NoticesAnswer {
+    notifications: Vec<Notice>,
+}
+
+/// The caller's in-app notifications (device alerts, emergencies), newest first.
+pub async fn notifications() -> ConsoleResult<Vec<Notice>> {
+    Ok(console_api::get::<NoticesAnswer>("/api/care/notifications")
+        .await?
+        .notifications)
+}

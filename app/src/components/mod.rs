@@ -1,5 +1,6 @@
 //! Small reusable pieces of the volunteer screens.
 
+pub mod care_notices;
 pub mod chart_svg;
 pub mod choice;
 pub mod coord_routes;
