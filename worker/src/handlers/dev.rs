@@ -29,6 +29,11 @@ const TABLES: &[&str] = &[
     "notifications",
     "service_deliveries",
     "policy_advice",
+    // groups (0100): no REFERENCES; import (0120): mappings reference accounts, so first.
+    "group_invites",
+    "group_pairings",
+    "group_profiles",
+    "import_mappings",
     "sessions",
     "login_attempts",
     "audit_log",
