@@ -32,7 +32,9 @@ async fn load_card(id: String) -> AppResult<CardData> {
             visits.push((summary.date.clone(), summary.mode.clone(), true));
         }
     }
-    visits.sort_by(|a, b| b.0.cmp(&a.0));
+    // Visits still waiting to be sent come first (the volunteer must see the one just saved,
+    // even on a day with many visits), then the latest by date.
+    visits.sort_by(|a, b| a.2.cmp(&b.2).then_with(|| b.0.cmp(&a.0)));
     visits.truncate(5);
     Ok(CardData { elder, visits })
 }
