@@ -119,6 +119,13 @@ pub struct VolunteerElderRow {
     pub search_key: Option<String>,
 }
 
+/// A hazard row of the care loop (`hazards.data` is a `tanfang_domain::care::Hazard`).
+#[derive(Deserialize, Debug)]
+pub struct OpenHazardRow {
+    pub elder_id: String,
+    pub data: String,
+}
+
 /// A recent visit of an elder (for `last_visits` and open follow-ups).
 #[derive(Deserialize, Debug, Clone)]
 pub struct RecentVisitRow {
@@ -137,6 +144,7 @@ pub fn volunteer_elder(
     row: VolunteerElderRow,
     viewer_id: &str,
     recent: &[&RecentVisitRow],
+    open_hazards_on_file: &[tanfang_domain::care::Hazard],
     today: chrono::NaiveDate,
 ) -> VolunteerElderView {
     let parse_list = |text: &str| serde_json::from_str::<Vec<Value>>(text).unwrap_or_default();
@@ -159,13 +167,30 @@ pub fn volunteer_elder(
         .take(2)
         .filter_map(|v| serde_json::from_str(&v.record).ok())
         .collect();
-    let (mut open_hazards, mut open_needs) = (Vec::new(), Vec::new());
+    // Hazards come from the care loop's table (open until a home visit finds the item safe or
+    // a coordinator closes it), so the phone and the coordinator's board agree.
+    let open_hazards: Vec<String> = open_hazards_on_file
+        .iter()
+        .map(|hazard| {
+            format!(
+                "安全隐患：{}（{}{}，{} 前整改，{}）",
+                hazard.item.label_zh(),
+                hazard.level.label_zh(),
+                if hazard.repeated {
+                    "，连续两次"
+                } else {
+                    ""
+                },
+                hazard.due.format("%m-%d"),
+                hazard.state.label_zh()
+            )
+        })
+        .collect();
+    let mut open_needs = Vec::new();
     if let Some(latest) = records.first() {
         for follow_up in follow_ups(latest, records.get(1)) {
-            match follow_up {
-                FollowUp::Hazard { .. } => open_hazards.push(follow_up.label_zh()),
-                FollowUp::Referral { .. } => open_needs.push(follow_up.label_zh()),
-                _ => {}
+            if let FollowUp::Referral { .. } = follow_up {
+                open_needs.push(follow_up.label_zh());
             }
         }
     }

@@ -111,6 +111,27 @@ test('较安全 twice running opens a hazard; a coordinator closes it only with 
   assert.equal(errorOf(res).code, 'illegal_transition');
 });
 
+test('the phone sees the hazards of the care table: open after the visit, gone on its next pull once a coordinator closes it', async () => {
+  const elderId = mine[mine.length - 1];
+  const start = await request('GET', '/api/sync/pull?cursor=0', { cookie: volunteer1.cookie });
+  const found = visit(elderId, { electricity_safety: 'unsafe' });
+  await pushVisits(volunteer1, found);
+  let pull = await request('GET', `/api/sync/pull?cursor=${start.json.cursor}`, { cookie: volunteer1.cookie });
+  let elder = pull.json.elders.find((e) => e.id === elderId);
+  assert.ok(elder, 'the visited elder is re-sent');
+  assert.equal(elder.open_hazards.length, 1, JSON.stringify(elder.open_hazards));
+  assert.match(elder.open_hazards[0], /用电安全/);
+  const cursor = pull.json.cursor;
+  const res = await request('POST', `/api/care/hazards/${encodeURIComponent(`${found.id}:electricity`)}/close`, {
+    cookie: coord.cookie, body: { note: '社区电工已更换老化电线' },
+  });
+  assert.equal(res.status, 200, res.text);
+  pull = await request('GET', `/api/sync/pull?cursor=${cursor}`, { cookie: volunteer1.cookie });
+  elder = pull.json.elders.find((e) => e.id === elderId);
+  assert.ok(elder, 'closing moves the elder to a new cursor, so the phone hears of it');
+  assert.deepEqual(elder.open_hazards, []);
+});
+
 test('a need becomes a referral: provider directory, refer → accept → done, overdue shown, scope', async () => {
   const elderId = mine[7];
   const v = visit(elderId, { date: daysAgo(10), needs: [{ category: 'home_adaptation', text: '卫生间加装扶手' }] });

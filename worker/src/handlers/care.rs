@@ -12,7 +12,7 @@ use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, parse_json, query_param, read_json};
 use crate::notify::{self, FailingChannel, HttpSmsChannel, LogChannel};
-use crate::store::{rows, subtree_range, Db, Statement};
+use crate::store::{rows, subtree_range, Db, Statement, CURRENT_CURSOR, NEW_CURSOR_SQL};
 use crate::{args, crypto};
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
@@ -550,17 +550,30 @@ async fn hazard_action(mut req: Request, ctx: &Ctx, id: &str, action: &str) -> A
         }
     };
     let next = hazard.apply(&event).map_err(refused)?;
-    ctx.db
-        .batch(vec![
-            hazard_upsert(&ctx.db, &next, ctx.now_ms)?,
-            ctx.audit(
-                Some(&principal.id),
-                &format!("hazard.{action}"),
-                Some(id),
-                json!({}),
-            )?,
-        ])
-        .await?;
+    let db = &ctx.db;
+    db.batch(vec![
+        // The elder moves to a new cursor, so the assignees' phones get the hazard's state.
+        db.statement(
+            NEW_CURSOR_SQL,
+            args![
+                principal.id.as_str(),
+                format!("hazard.{action}"),
+                ctx.now_ms
+            ],
+        )?,
+        db.statement(
+            &format!("UPDATE elders SET cursor = {CURRENT_CURSOR} WHERE id = ?1"),
+            args![next.elder_id.as_str()],
+        )?,
+        hazard_upsert(&ctx.db, &next, ctx.now_ms)?,
+        ctx.audit(
+            Some(&principal.id),
+            &format!("hazard.{action}"),
+            Some(id),
+            json!({}),
+        )?,
+    ])
+    .await?;
     http::json(&next)
 }
 

@@ -550,8 +550,26 @@ pub async fn pull(req: Request, ctx: &Ctx) -> AppResult<Response> {
                 ),
                 with(args![principal.id.as_str(), cursor, full]),
             )?,
+            // Hazards still open on the changed elders (the care loop's table is the truth:
+            // a coordinator may have closed one the last visit found).
+            db.statement(
+                &format!(
+                    "SELECT h.elder_id, h.data FROM hazards h WHERE h.state != 'closed' \
+                     AND h.elder_id IN (SELECT e.id FROM elders e WHERE {changed}) ORDER BY h.due, h.id"
+                ),
+                with(args![cursor]),
+            )?,
         ])
         .await?;
+    let mut hazards_by_elder: HashMap<String, Vec<tanfang_domain::care::Hazard>> = HashMap::new();
+    for row in rows::<views::OpenHazardRow>(&results[6])? {
+        if let Ok(hazard) = serde_json::from_str(&row.data) {
+            hazards_by_elder
+                .entry(row.elder_id)
+                .or_default()
+                .push(hazard);
+        }
+    }
     let new_cursor = rows::<CursorRow>(&results[0])?
         .first()
         .map(|r| r.cursor)
@@ -574,7 +592,8 @@ pub async fn pull(req: Request, ctx: &Ctx) -> AppResult<Response> {
                 .get(row.id.as_str())
                 .cloned()
                 .unwrap_or_default();
-            views::volunteer_elder(row, &principal.id, &recent, today)
+            let hazards = hazards_by_elder.remove(&row.id).unwrap_or_default();
+            views::volunteer_elder(row, &principal.id, &recent, &hazards, today)
         })
         .collect();
     let visits = rows::<VisitRow>(&results[3])?
