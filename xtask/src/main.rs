@@ -69,7 +69,12 @@ fn print_help() {
 
 /// The repository root (xtask lives one level below it).
 pub fn project_root() -> std::path::PathBuf {
-    let manifest_dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    // `cargo run` sets CARGO_MANIFEST_DIR for the process: prefer it to the path compiled in,
+    // because cargo reuses a workspace member's binary across checkouts that share one
+    // CARGO_TARGET_DIR (its fingerprint is relative), which would point at the other checkout.
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     manifest_dir
         .parent()
         .expect("xtask is inside the workspace")
