@@ -261,9 +261,18 @@ test('commit creates new files, updates matched ones (nothing else lost), rememb
   const { cookie } = await login('coord');
   const { cookie: admin } = await login('admin');
   // An existing file in scope with a birth date, matched by name + birth date.
+  // It must be the only file in scope with that name and birth date (files made by earlier
+  // test files can share both), or the importer rightly matches another one.
   const list = await request('GET', '/api/elders?page_size=50', { cookie });
-  const existing = list.json.items.find((e) => e.birth_date && !e.name.includes(',') && e.categories.length === 1);
-  assert.ok(existing, 'an existing elder with a birth date');
+  let existing = null;
+  for (const candidate of list.json.items.filter((e) => e.birth_date && !e.name.includes(',') && e.categories.length === 1)) {
+    const namesakes = await request('GET', `/api/elders?page_size=500&q=${encodeURIComponent(candidate.name)}`, { cookie });
+    if (namesakes.json.items.filter((e) => e.name === candidate.name && e.birth_date === candidate.birth_date).length === 1) {
+      existing = candidate;
+      break;
+    }
+  }
+  assert.ok(existing, 'an existing elder with a birth date, alone with its name and birth date');
   const before = await request('GET', `/api/elders/${existing.id}`, { cookie });
   const contactsBefore = before.json.elder.emergency_contacts;
   const newPhone = `139${String(RUN).padStart(8, '0')}`.slice(0, 11);
