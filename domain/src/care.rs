@@ -240,6 +240,19 @@ pub struct Hazard {
 }
 
 impl Hazard {
+    /// One line for lists on the phone, e.g.
+    /// `安全隐患：用电安全（不安全，12-06 前整改，待整改）`.
+    pub fn summary_zh(&self) -> String {
+        format!(
+            "安全隐患：{}（{}{}，{} 前整改，{}）",
+            self.item.label_zh(),
+            self.level.label_zh(),
+            if self.repeated { "，连续两次" } else { "" },
+            self.due.format("%m-%d"),
+            self.state.label_zh()
+        )
+    }
+
     /// A hazard opened by `visit` for `item`.
     pub fn open(
         visit: &VisitRecord,

@@ -171,20 +171,7 @@ pub fn volunteer_elder(
     // a coordinator closes it), so the phone and the coordinator's board agree.
     let open_hazards: Vec<String> = open_hazards_on_file
         .iter()
-        .map(|hazard| {
-            format!(
-                "安全隐患：{}（{}{}，{} 前整改，{}）",
-                hazard.item.label_zh(),
-                hazard.level.label_zh(),
-                if hazard.repeated {
-                    "，连续两次"
-                } else {
-                    ""
-                },
-                hazard.due.format("%m-%d"),
-                hazard.state.label_zh()
-            )
-        })
+        .map(tanfang_domain::care::Hazard::summary_zh)
         .collect();
     let mut open_needs = Vec::new();
     if let Some(latest) = records.first() {

@@ -186,13 +186,11 @@ fn consent_label(consent: &str) -> &'static str {
 fn categories_label(json_text: &str) -> String {
     let keys: Vec<String> = serde_json::from_str(json_text).unwrap_or_default();
     keys.iter()
-        .map(|k| match k.as_str() {
-            "solitary" => "孤寡",
-            "living_alone" => "独居",
-            "empty_nest" => "空巢",
-            "left_behind" => "留守",
-            "family_planning_special" => "计划生育特殊家庭",
-            _ => "其他",
+        .map(|key| {
+            tanfang_domain::elder::Category::ALL
+                .into_iter()
+                .find(|category| category.as_str() == key)
+                .map_or("其他", tanfang_domain::elder::Category::label_zh)
         })
         .collect::<Vec<_>>()
         .join("、")
