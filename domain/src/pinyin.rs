@@ -225,6 +225,27 @@ impl NameQuery {
     }
 }
 
+impl NameQuery {
+    /// Whether this query finds a registry entry: by its name as [`NameQuery::matches`] does,
+    /// or as a part of its address (ASCII letters in any case: `12号` finds 蓝天大街12号,
+    /// `b` finds B座). The coordinators' registry search, run in the browser over the compact
+    /// list the server sends (`key` is the server's precomputed search key).
+    pub fn matches_name_or_address(&self, name: &str, key: &str, address: &str) -> bool {
+        self.matches(name, key) || contains_ignoring_ascii_case(address, &self.text)
+    }
+}
+
+/// Whether `needle` occurs in `haystack`, ASCII letters compared without case.
+fn contains_ignoring_ascii_case(haystack: &str, needle: &str) -> bool {
+    let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
+    if needle.is_empty() {
+        return true;
+    }
+    haystack
+        .windows(needle.len())
+        .any(|window| window.eq_ignore_ascii_case(needle))
+}
+
 /// The consumed-prefix dynamic programme of [`NameQuery::matches`] for queries shorter than 64
 /// bytes: bit `i` of `reachable` says the first `i` query bytes were consumed by prefixes of
 /// the readings of consecutive groups ending just before the current group. Bit 0 is set

@@ -212,3 +212,23 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn registry_search_by_name_initials_or_address() {
+    let key = search_key("王秀英");
+    let address = "天津市和平区蓝天大街12号B座";
+    let found = |q: &str| NameQuery::new(q).matches_name_or_address("王秀英", &key, address);
+    // Name, pinyin initials, full pinyin, as in the name search.
+    assert!(found("秀英"));
+    assert!(found("wxy"));
+    assert!(found("wangxiuying"));
+    // Address: Chinese text, digits, ASCII letters in any case.
+    assert!(found("蓝天大街"));
+    assert!(found("12号"));
+    assert!(found("b座"));
+    assert!(found(""));
+    // Neither.
+    assert!(!found("新津"));
+    assert!(!found("zs"));
+    assert!(!found("13号"));
+}
