@@ -91,6 +91,10 @@ pub enum RowAction {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RowCheck {
     pub row: usize,
+    /// The row's own number in the source sheet (its 编号 / 序号 cell, when a column is mapped
+    /// to [`Field::ExternalId`]), so a coordinator can find the row in their sheet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub serial: Option<String>,
     #[serde(flatten)]
     pub action: RowAction,
     /// How the row matched an existing file: `id_number` or `name_birth_date`.
@@ -609,6 +613,7 @@ fn check_row(
     };
     RowCheck {
         row: ctx.row,
+        serial: ctx.get(Field::ExternalId).map(str::to_string),
         file: (action != RowAction::Error).then_some(file),
         action,
         matched_by,

@@ -423,3 +423,39 @@ fn same_name_and_birth_date_with_another_id_number_is_another_person() {
     assert_eq!(checks[0].action, RowAction::New, "{:?}", checks[0].errors);
     assert_eq!(checks[0].matched_by, None);
 }
+
+#[test]
+fn the_rows_own_number_is_kept_for_finding_the_row_in_the_sheet() {
+    // 编号 is recognised; 序号 is not guessed (it is often a running count) but may be mapped.
+    let text = format!(
+        "编号,姓名,出生日期,区划代码,类别,紧急联系人,紧急联系人电话\n\
+         A-017,王桂兰,1943-02-30,{XINJIN},独居,王明,13812345678\n\
+         A-018,李秀英,1944-03-01,{XINJIN},独居,李明,13812345678\n\
+         ,张凤英,1945-03-01,{XINJIN},独居,张明,13812345678\n"
+    );
+    let sheet = read_bytes(text.as_bytes()).unwrap();
+    let checks = check(&sheet, &[]);
+    let serials: Vec<Option<&str>> = checks.iter().map(|c| c.serial.as_deref()).collect();
+    assert_eq!(serials, [Some("A-017"), Some("A-018"), None]);
+    assert_eq!(checks[0].action, RowAction::Error);
+    let json = serde_json::to_value(&checks[0]).unwrap();
+    assert_eq!(json["serial"], "A-017");
+    assert!(serde_json::to_value(&checks[2])
+        .unwrap()
+        .get("serial")
+        .is_none());
+
+    let text = format!(
+        "序号,姓名,出生日期,区划代码,类别,紧急联系人,紧急联系人电话\n\
+         7,王桂兰,1943-02-01,{XINJIN},独居,王明,13812345678\n"
+    );
+    let sheet = read_bytes(text.as_bytes()).unwrap();
+    assert_eq!(check(&sheet, &[])[0].serial, None, "序号 is not guessed");
+    let mapping: Mapping = serde_json::from_str(r#"{"序号": "external_id"}"#).unwrap();
+    let mapping = Mapping::guess_with(&sheet.headers, &mapping);
+    let checks = check_sheet(&sheet, &mapping, &[], &options(), &mut |row| {
+        format!("row-{row}")
+    })
+    .unwrap();
+    assert_eq!(checks[0].serial.as_deref(), Some("7"));
+}
