@@ -24,7 +24,7 @@ use tanfang_domain::schedule::{schedule, RequirementStatus, Surge, VisitFact};
 #[command(
     name = "tanfang",
     version,
-    about = "探访关爱 Tanfang: classify, schedule, report and validate special-needs elders (JSON Lines)"
+    about = "探访关爱 Tanfang: classify, schedule, report and validate special-needs elders (JSON Lines; validate also reads .xlsx/.csv rosters)"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -79,12 +79,22 @@ enum Command {
     },
     /// Check a roster before import: every bad field of every line. Lines with a `name` are
     /// full files (一人一档), others are elder facts. An `--input` ending in `.xlsx` or `.csv`
-    /// (UTF-8 or GBK) is read as a spreadsheet: one output line per data row, each error naming
-    /// the row, the column and the cell.
+    /// (UTF-8 or GBK) is read as a spreadsheet — the same checks as the console's import
+    /// preview: the header row is found under a title row, columns are matched to fields by
+    /// their Chinese headers (姓名, 身份证号, 出生日期, 区划代码, 类别, …), and one line is
+    /// printed per data row:
+    /// `{"row":5,"id":"A2","ok":false,"errors":[{"row","column","cell","field","code","message"}]}`
+    /// (`row`: the spreadsheet row number; `id`: the row's 编号 cell when the sheet has one).
+    /// Nothing is written anywhere.
+    #[command(
+        after_help = "Examples:\n  tanfang validate --today 2025-03-15 < roster.jsonl\n  tanfang validate --input 摸底排查表.xlsx --region 120101001\n  tanfang validate --input roster.csv --mapping mapping.json   # mapping.json: {\"家属手机\": \"contact_phone\", \"序号\": \"external_id\"}"
+    )]
     Validate {
         /// The date the roster is checked on (default: today in China Standard Time).
         #[arg(long, value_parser = parse_day)]
         today: Option<NaiveDate>,
+        /// Read this file instead of stdin: JSON Lines, or a spreadsheet when it ends in .xlsx
+        /// or .csv (CSV in UTF-8, with or without BOM, or GBK as Excel saves it).
         #[arg(long)]
         input: Option<PathBuf>,
         /// Spreadsheets only: a column mapping (JSON object, header → field key or null) over
@@ -628,11 +638,13 @@ fn validate_sheet(
     let mut all_ok = true;
     for check in &checks {
         all_ok &= check.errors.is_empty();
+        // A good row's file id (its 编号, else `row-N`); a bad row's 编号, so it can be found.
         let id = check
             .file
             .as_ref()
             .map(|f| f.id.as_str())
-            .filter(|id| !id.is_empty());
+            .filter(|id| !id.is_empty())
+            .or(check.serial.as_deref());
         write_line(
             out,
             &to_json(&SheetLine {

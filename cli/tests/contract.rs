@@ -379,9 +379,9 @@ fn validate_reads_gbk_csv_and_names_rows_and_cells() {
         expect![[r#"
             exit 1
             {"row":3,"id":"A1","ok":true}
-            {"row":4,"id":null,"ok":false,"errors":[{"row":4,"column":"身份证号","cell":"C4","field":"id_number","code":"bad_id_number","message":"身份证号校验位错误，应为 X，实为 0 (bad check character)"}]}
-            {"row":5,"id":null,"ok":false,"errors":[{"row":5,"column":"出生日期","cell":"D5","field":"birth_date","code":"bad_date","message":"出生日期“1943-02-30”：不存在的日期 1943年2月30日 (impossible date)"}]}
-            {"row":6,"id":null,"ok":false,"errors":[{"row":6,"column":"类别","cell":"F6","field":"categories","code":"unknown_category","message":"类别“五保”：未知类别“五保”，应为 孤寡/独居/空巢/留守/计划生育特殊家庭 (unknown category)"},{"row":6,"column":"区划代码","cell":"E6","field":"address.region_code","code":"out_of_scope","message":"区划 120101002001 不在您管辖的区域内 (outside your region 120101001)"}]}
+            {"row":4,"id":"A2","ok":false,"errors":[{"row":4,"column":"身份证号","cell":"C4","field":"id_number","code":"bad_id_number","message":"身份证号校验位错误，应为 X，实为 0 (bad check character)"}]}
+            {"row":5,"id":"A3","ok":false,"errors":[{"row":5,"column":"出生日期","cell":"D5","field":"birth_date","code":"bad_date","message":"出生日期“1943-02-30”：不存在的日期 1943年2月30日 (impossible date)"}]}
+            {"row":6,"id":"A4","ok":false,"errors":[{"row":6,"column":"类别","cell":"F6","field":"categories","code":"unknown_category","message":"类别“五保”：未知类别“五保”，应为 孤寡/独居/空巢/留守/计划生育特殊家庭 (unknown category)"},{"row":6,"column":"区划代码","cell":"E6","field":"address.region_code","code":"out_of_scope","message":"区划 120101002001 不在您管辖的区域内 (outside your region 120101001)"}]}
         "#]],
     );
     std::fs::remove_file(&path).unwrap();
