@@ -76,6 +76,7 @@ pub async fn route(req: Request, ctx: &Ctx) -> AppResult<Response> {
         (Get, ["api", "elders"]) => elders::list(req, ctx).await,
         (Post, ["api", "elders"]) => elders::create(req, ctx).await,
         (Get, ["api", "elders", "export"]) => elders::export(req, ctx).await,
+        (Get, ["api", "elders", "index"]) => elders::index(req, ctx).await,
         (Get, ["api", "elders", id]) => elders::get(req, ctx, id).await,
         (Put, ["api", "elders", id]) => elders::update(req, ctx, id).await,
         (Post, ["api", "elders", id, "reveal"]) => elders::reveal(req, ctx, id).await,

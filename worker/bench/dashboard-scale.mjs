@@ -1,0 +1,129 @@
+// Console at scale (issue 6), server side, against a running local `wrangler dev` (DEV_SEED=1):
+//   1. the coordinator of 蓝天社区 (`coord2`) with 20,000 elders in scope: GET /api/elders/index
+//      (the registry's compact list), GET /api/due (the due board), GET /api/elders?q= (the
+//      paged server-side search, for comparison);
+//   2. the district coordinator (`district`) over a city-sized subtree of 100,000 elders:
+//      GET /api/stats/monthly for the current month, and the dashboard's whole load (the
+//      current month and the 12 before it, 13 requests as coord_dashboard.rs makes them).
+// Wall time seen by a node client on the same machine, median and min of RUNS; D1 round trips
+// and statements from the x-d1-* headers.
+// Usage: TANFANG_BASE_URL=http://127.0.0.1:PORT node worker/bench/dashboard-scale.mjs [runs]
+// Needs its own fresh server: it bulk-loads 100,000 elders (`cargo xtask bench` gives it one).
+const BASE = (process.env.TANFANG_BASE_URL || 'http://127.0.0.1:8787').replace(/\/$/, '');
+const RUNS = Number(process.argv[2] || 5);
+const COMMUNITY_ELDERS = Number(process.env.BENCH_COMMUNITY_ELDERS || 20000);
+const CITY_ELDERS = Number(process.env.BENCH_CITY_ELDERS || 100000);
+const LANTIAN = '120101002001';
+const OTHERS = ['120101001001', '120101001002', '120101002002']; // 新津, 富明, 南营门
+
+async function call(method, path, cookie) {
+  const headers = cookie ? { cookie } : {};
+  const start = performance.now();
+  const res = await fetch(`${BASE}${path}`, { method, headers });
+  const text = await res.text();
+  const ms = performance.now() - start;
+  if (!res.ok) throw Object.assign(new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`), { status: res.status });
+  return {
+    ms,
+    text,
+    bytes: Buffer.byteLength(text),
+    roundTrips: Number(res.headers.get('x-d1-round-trips')),
+    statements: Number(res.headers.get('x-d1-statements')),
+  };
+}
+
+async function login(name) {
+  const res = await fetch(`${BASE}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'cf-connecting-ip': `203.0.113.${Math.floor(Math.random() * 250)}` },
+    body: JSON.stringify({ login: name, password: 'tanfang-demo-1' }),
+  });
+  if (!res.ok) throw new Error(`login ${name}: ${res.status}`);
+  return res.headers.get('set-cookie').split(';')[0];
+}
+
+const total = async (cookie, region = '') =>
+  JSON.parse((await call('GET', `/api/elders?page_size=1${region ? `&region=${region}` : ''}`, cookie)).text).total;
+
+async function bulk(count, community) {
+  let left = count;
+  while (left > 0) {
+    const n = Math.min(left, 10000);
+    const t = performance.now();
+    await call('POST', `/api/dev/bulk?elders=${n}&community=${community}`);
+    console.error(`bulk-loaded ${n} elders into ${community} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    left -= n;
+  }
+}
+
+async function timed(label, path, cookie) {
+  const results = [];
+  for (let run = 0; run < RUNS; run++) results.push(await call('GET', path, cookie));
+  const ms = results.map((r) => r.ms).sort((a, b) => a - b);
+  const last = results[results.length - 1];
+  const row = {
+    label,
+    median_ms: Math.round(ms[Math.floor(ms.length / 2)]),
+    min_ms: Math.round(ms[0]),
+    runs_ms: results.map((r) => Math.round(r.ms)),
+    response_bytes: last.bytes,
+    d1_round_trips: last.roundTrips,
+    d1_statements: last.statements,
+  };
+  console.error(`${label}: median ${row.median_ms} ms (min ${row.min_ms}), ${row.response_bytes} B, ${row.d1_round_trips} round trips / ${row.d1_statements} statements`);
+  return row;
+}
+
+await call('POST', '/api/dev/seed');
+const coord2 = await login('coord2');
+const district = await login('district');
+const report = { runs: RUNS, rows: [] };
+
+// 1. A community coordinator with 20,000 elders.
+const inLantian = await total(coord2);
+if (inLantian < COMMUNITY_ELDERS) await bulk(COMMUNITY_ELDERS - inLantian, LANTIAN);
+report.community_elders = await total(coord2);
+try {
+  report.rows.push(await timed(`GET /api/elders/index (${report.community_elders} elders)`, '/api/elders/index', coord2));
+} catch (e) {
+  if (e.status !== 404) throw e;
+  console.error('GET /api/elders/index: not there (older build)');
+}
+report.rows.push(await timed('GET /api/elders?page_size=50 (paged list, page 1)', '/api/elders?page_size=50', coord2));
+report.rows.push(await timed('GET /api/elders?q=wxy&page_size=50 (server-side search)', '/api/elders?q=wxy&page_size=50', coord2));
+report.rows.push(await timed(`GET /api/due?limit=5000 (${report.community_elders} elders)`, '/api/due?limit=5000', coord2));
+
+// 2. A city of 100,000 elders under the district coordinator.
+const inDistrict = await total(district);
+let missing = CITY_ELDERS - inDistrict;
+for (let i = 0; i < OTHERS.length && missing > 0; i++) {
+  const share = i === OTHERS.length - 1 ? missing : Math.ceil(missing / (OTHERS.length - i));
+  await bulk(share, OTHERS[i]);
+  missing -= share;
+}
+report.city_elders = await total(district);
+const month = (offset) => {
+  const now = new Date(Date.now() + 8 * 3600 * 1000);
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - offset, 1));
+  return d.toISOString().slice(0, 7);
+};
+// The first request of a month that has no tally cells yet fills them in; time it apart.
+const first = await call('GET', `/api/stats/monthly?region=120101000000&month=${month(13)}`, district);
+report.first_fill_ms = Math.round(first.ms);
+console.error(`first read of a month without cells (fills them): ${report.first_fill_ms} ms`);
+report.rows.push(await timed(`GET /api/stats/monthly, current month (${report.city_elders} elders)`, '/api/stats/monthly?region=120101000000', district));
+const dashboard = [];
+for (let run = 0; run < RUNS; run++) {
+  const start = performance.now();
+  for (let m = 12; m >= 0; m--) await call('GET', `/api/stats/monthly?region=120101000000&month=${month(m)}`, district);
+  dashboard.push(performance.now() - start);
+}
+dashboard.sort((a, b) => a - b);
+report.rows.push({
+  label: `dashboard load: 13 × GET /api/stats/monthly, sequential (${report.city_elders} elders)`,
+  median_ms: Math.round(dashboard[Math.floor(dashboard.length / 2)]),
+  min_ms: Math.round(dashboard[0]),
+  runs_ms: dashboard.map(Math.round),
+});
+console.error(`dashboard load (13 months): median ${report.rows.at(-1).median_ms} ms (min ${report.rows.at(-1).min_ms})`);
+console.log(JSON.stringify(report, null, 2));
