@@ -379,3 +379,117 @@ test('exports: ledger .xlsx and .csv read back, scoped, masked, audited; other t
   assert.equal(tooLow.status, 422);
   assert.equal(errorOf(tooLow).field, 'per_elder');
 });
+
+async function pull(cookie, cursor = 0) {
+  const res = await request('GET', `/api/sync/pull?cursor=${cursor}`, { cookie });
+  assert.equal(res.status, 200, res.text);
+  return res.json;
+}
+
+test('an import that moves an elder to another community takes it off phones outside it (removals, assignment ended)', async () => {
+  await seed();
+  // 和平区 coordinator: governs both 新津 and 蓝天.
+  const { cookie: district } = await login('district');
+  const { cookie: admin } = await login('admin');
+  const { cookie: volunteer5 } = await login('volunteer5'); // 新津
+  const { cookie: volunteer3 } = await login('volunteer3'); // 蓝天
+  const { cookie: coord } = await login('coord'); // 新津 only
+  const { cookie: coord2 } = await login('coord2'); // 蓝天 only
+  const date = birth(600);
+  const id = idNumber(date, 600 + (RUN % 50) * 2 + 1);
+  const name = uniqueName('迁', 6);
+  const made = await upload('/api/import/commit', district, [HEADER, row(1, { name, id, date: '' })].join('\n'), {
+    query: `?mapping=${MAPPING}`,
+  });
+  assert.equal(made.status, 200, made.text);
+  assert.equal(made.json.created, 1);
+  const found = await request('GET', `/api/elders?page_size=5&q=${encodeURIComponent(name)}`, { cookie: district });
+  assert.equal(found.json.items.length, 1);
+  const elderId = found.json.items[0].id;
+  // A 新津 volunteer is responsible, a 蓝天 volunteer the backup.
+  const assign = await request('POST', '/api/assignments', {
+    cookie: district,
+    body: { elder_ids: [elderId], responsible_id: 'acc-volunteer5', backup_id: 'acc-volunteer3' },
+  });
+  assert.equal(assign.status, 200, assign.text);
+  const v5 = await pull(volunteer5);
+  assert.ok(v5.elders.some((e) => e.id === elderId), 'volunteer5 has the elder before the move');
+  const v3 = await pull(volunteer3);
+  assert.ok(v3.elders.some((e) => e.id === elderId));
+  const c1 = await pull(coord);
+  assert.ok(c1.elders.some((e) => e.id === elderId));
+  const c2 = await pull(coord2);
+  assert.ok(!c2.elders.some((e) => e.id === elderId));
+
+  // The sheet moves the elder to 蓝天; the preview says so.
+  const sheet = [HEADER, row(1, { name, id, date: '', code: LANTIAN })].join('\n');
+  const preview = await upload('/api/import/preview', district, sheet, { query: `?mapping=${MAPPING}` });
+  assert.equal(preview.status, 200, preview.text);
+  const moving = preview.json.rows[0];
+  assert.equal(moving.action, 'changed', JSON.stringify(moving));
+  assert.equal(moving.elder_id, elderId);
+  assert.equal(moving.moves_community, true);
+  assert.ok(moving.changes.some((c) => c.field === 'address.region_code' && c.new === LANTIAN));
+  const commit = await upload('/api/import/commit', district, sheet, { query: `?mapping=${MAPPING}` });
+  assert.equal(commit.status, 200, commit.text);
+  assert.deepEqual([commit.json.updated, commit.json.moved], [1, 1]);
+
+  // volunteer5 (新津) loses the elder on the next pull; volunteer3 (蓝天) keeps it, updated.
+  const v5next = await pull(volunteer5, v5.cursor);
+  assert.deepEqual(v5next.removals, [elderId]);
+  assert.ok(!v5next.elders.some((e) => e.id === elderId));
+  assert.ok(!(await pull(volunteer5)).elders.some((e) => e.id === elderId), 'not in a full pull either');
+  const v3next = await pull(volunteer3, v3.cursor);
+  assert.ok(!v3next.removals.includes(elderId));
+  const kept = v3next.elders.find((e) => e.id === elderId);
+  assert.ok(kept, 'volunteer3 gets the moved file');
+  assert.equal(kept.my_role, 'backup');
+  // The 新津 coordinator's pull drops it; the 蓝天 coordinator's brings it.
+  const c1next = await pull(coord, c1.cursor);
+  assert.ok(c1next.removals.includes(elderId));
+  const c2next = await pull(coord2, c2.cursor);
+  assert.ok(c2next.elders.some((e) => e.id === elderId));
+  // The registry shows no responsible visitor any more, the 蓝天 backup stays.
+  const after = await request('GET', `/api/elders?page_size=5&q=${encodeURIComponent(name)}`, { cookie: district });
+  assert.equal(after.json.items[0].region_code, LANTIAN);
+  assert.equal(after.json.items[0].responsible, null);
+  assert.equal(after.json.items[0].backup?.id, 'acc-volunteer3');
+  // Audited with the count of moves.
+  const audit = await request('GET', '/api/audit?action=import.commit&page_size=5', { cookie: admin });
+  const entry = (audit.json.items ?? audit.json.entries)[0];
+  const detail = typeof entry.detail === 'string' ? JSON.parse(entry.detail) : entry.detail;
+  assert.equal(detail.moved, 1);
+});
+
+test('a preview is audited (it shows files); rows carry their own 序号/编号 from the sheet', async () => {
+  await seed();
+  // The admin never commits an import in these tests, so has no remembered mapping (the
+  // coordinators' remembered 序号 → null from the commits above rightly wins over the default).
+  const { cookie } = await login('admin');
+  const { cookie: admin } = await login('admin');
+  const previewsBefore = await auditCount(admin, 'import.preview');
+  const id = idNumber(birth(650), 650 + (RUN % 50) * 2);
+  // Only 证件 is given: 序号 is taken as each row's own number.
+  const mapping = encodeURIComponent(JSON.stringify({ 证件: 'id_number' }));
+  const csv = [HEADER, row(17, { id, date: '' }), row(18, { date: '1943-02-30' })].join('\n');
+  const res = await upload('/api/import/preview', cookie, csv, { query: `?mapping=${mapping}&file_name=audit.csv` });
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.json.mapping['序号'], 'external_id');
+  assert.ok(res.json.fields.some((f) => f.key === 'external_id' && f.not_imported === true));
+  assert.deepEqual(res.json.rows.map((r) => [r.row, r.serial]), [[2, '17'], [3, '18']]);
+  assert.equal(await auditCount(admin, 'import.preview'), previewsBefore + 1);
+  const audit = await request('GET', '/api/audit?action=import.preview&page_size=5', { cookie: admin });
+  const entry = (audit.json.items ?? audit.json.entries)[0];
+  const detail = typeof entry.detail === 'string' ? JSON.parse(entry.detail) : entry.detail;
+  assert.equal(detail.file_name, 'audit.csv');
+  assert.deepEqual([detail.rows, detail.new, detail.errors], [2, 1, 1]);
+  assert.ok(!JSON.stringify(audit.json).includes(id), 'no ID number in the audit log');
+  // A refused commit names the first bad row by its sheet row and its own number.
+  const refused = await upload('/api/import/commit', cookie, csv, { query: `?mapping=${mapping}` });
+  assert.equal(refused.status, 422, refused.text);
+  assert.match(errorOf(refused).message, /第3行（编号 18） 出生日期（D3）/);
+  // A volunteer's refused preview is not a read, so nothing more is logged.
+  const { cookie: volunteer } = await login('volunteer1');
+  assert.equal((await upload('/api/import/preview', volunteer, csv)).status, 403);
+  assert.equal(await auditCount(admin, 'import.preview'), previewsBefore + 1);
+});

@@ -13,6 +13,18 @@
 //!   mapping and one audit row in ONE D1 batch: it is applied entirely or not at all.
 //! - `GET /api/import/mapping` — the remembered mapping.
 //!
+//! A preview shows matched files, so it is audited like other full-file reads
+//! (`import.preview`: file name, format and counts, never a cell). Each row carries its own
+//! number in the sheet (`serial`: the 编号 column, or 序号 — guessed as such unless the
+//! coordinator chose otherwise), shown next to the spreadsheet row number.
+//!
+//! An import that moves a file to another community (a changed 区划代码) takes the elder off
+//! the responsible and backup visitors who do not belong there (their account's community is
+//! another one and their group is not paired with the new one): a removal for each (their
+//! phones drop the elder on the next pull), the assignment history ended, the columns cleared —
+//! and a removal for each coordinator who governed the old community but not the new one. All
+//! of it in the commit's one batch.
+//!
 //! Files are written with set-based upserts over JSON arrays (`json_each`), 200 rows per
 //! statement, so 20,000 rows are 100 statements in the one batch.
 
@@ -77,8 +89,15 @@ fn fields_json() -> Value {
     Value::Array(
         Field::ALL
             .iter()
-            .filter(|f| **f != Field::ExternalId)
-            .map(|f| json!({"key": f.key(), "label": f.label_zh()}))
+            .map(|f| match f {
+                // Not saved in the file: the worker gives every new file its own id.
+                Field::ExternalId => json!({
+                    "key": f.key(),
+                    "label": "编号（表内编号，仅用于查找行，不导入）",
+                    "not_imported": true,
+                }),
+                _ => json!({"key": f.key(), "label": f.label_zh()}),
+            })
             .collect(),
     )
 }
@@ -133,6 +152,12 @@ async fn prepare(req: &mut Request, ctx: &Ctx, principal: &Principal) -> AppResu
         message: e.message,
     })?;
     let remembered = remembered_mapping(ctx, principal).await?;
+    let guess = || {
+        serial_by_default(
+            Mapping::guess_with(&sheet.headers, &remembered),
+            &remembered,
+        )
+    };
     let mapping = match query_param(req, "mapping").filter(|m| !m.trim().is_empty()) {
         Some(text) => {
             let given: Mapping = serde_json::from_str(&text).map_err(|e| {
@@ -142,7 +167,7 @@ async fn prepare(req: &mut Request, ctx: &Ctx, principal: &Principal) -> AppResu
                 )
             })?;
             // Headers the request leaves out keep the remembered choice or the guess.
-            let mut mapping = Mapping::guess_with(&sheet.headers, &remembered);
+            let mut mapping = guess();
             for (header, field) in given.0 {
                 if field.is_some() {
                     for value in mapping.0.values_mut() {
@@ -155,7 +180,7 @@ async fn prepare(req: &mut Request, ctx: &Ctx, principal: &Principal) -> AppResu
             }
             mapping
         }
-        None => Mapping::guess_with(&sheet.headers, &remembered),
+        None => guess(),
     };
     let columns = mapping
         .columns(&sheet.headers)
@@ -246,6 +271,27 @@ async fn prepare(req: &mut Request, ctx: &Ctx, principal: &Principal) -> AppResu
     })
 }
 
+/// Header texts that number the rows of a sheet (序号), taken as the row's own number when no
+/// column is mapped to 编号 and the coordinator has not chosen otherwise for that header.
+const SERIAL_HEADERS: [&str; 2] = ["序号", "编号"];
+
+fn serial_by_default(mut mapping: Mapping, remembered: &Mapping) -> Mapping {
+    if mapping.0.values().any(|f| *f == Some(Field::ExternalId)) {
+        return mapping;
+    }
+    let header = mapping
+        .0
+        .keys()
+        .find(|h| SERIAL_HEADERS.contains(&h.trim()) && !remembered.0.contains_key(*h))
+        .cloned();
+    if let Some(header) = header {
+        if mapping.0.get(&header) == Some(&None) {
+            mapping.0.insert(header, Some(Field::ExternalId));
+        }
+    }
+    mapping
+}
+
 fn mask_change(change: &FieldChange) -> Value {
     let mut map = Map::new();
     map.insert("old".into(), change.old.clone());
@@ -273,6 +319,7 @@ fn row_json(check: &RowCheck) -> Value {
     let name = check.file.as_ref().map(|f| f.name.clone());
     let mut value = json!({
         "row": check.row,
+        "serial": check.serial,
         "name": name,
         "matched_by": check.matched_by,
         "errors": check.errors,
@@ -288,6 +335,10 @@ fn row_json(check: &RowCheck) -> Value {
             value["action"] = json!("changed");
             value["elder_id"] = json!(elder_id);
             value["changes"] = Value::Array(changes.iter().map(mask_change).collect());
+            if changes.iter().any(|c| c.field == "address.region_code") {
+                // The commit takes the elder off visitors who do not belong to the new community.
+                value["moves_community"] = json!(true);
+            }
         }
     }
     value
@@ -307,7 +358,22 @@ fn summary_json(prepared: &Prepared) -> Value {
 async fn preview(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     let principal = require(ctx, &req).await?;
     principal.require_coordinator()?;
+    let file_name = query_param(&req, "file_name").unwrap_or_default();
     let prepared = prepare(&mut req, ctx, &principal).await?;
+    let summary = Summary::of(&prepared.checks);
+    // The answer shows matched files (names, changed fields): audited like a file read.
+    ctx.db
+        .batch(vec![ctx.audit(
+            Some(&principal.id),
+            "import.preview",
+            None,
+            json!({
+                "file_name": file_name, "format": prepared.sheet.format, "rows": summary.rows,
+                "new": summary.new, "changed": summary.changed, "unchanged": summary.unchanged,
+                "errors": summary.errors,
+            }),
+        )?])
+        .await?;
     let mut body = summary_json(&prepared);
     body["rows"] = Value::Array(prepared.checks.iter().map(row_json).collect());
     http::json(&body)
@@ -324,15 +390,20 @@ async fn commit(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
         let first = prepared
             .checks
             .iter()
-            .flat_map(|c| c.errors.iter())
-            .next()
-            .cloned();
+            .find_map(|c| c.errors.first().map(|e| (c.serial.clone(), e.clone())));
         let (field, detail) = match &first {
-            Some(e) => (
+            Some((serial, e)) => (
                 e.field.clone(),
                 format!(
-                    "；第一处：第{}行 {}（{}）{}",
-                    e.row, e.column, e.cell, e.message
+                    "；第一处：第{}行{} {}（{}）{}",
+                    e.row,
+                    serial
+                        .as_ref()
+                        .map(|s| format!("（编号 {s}）"))
+                        .unwrap_or_default(),
+                    e.column,
+                    e.cell,
+                    e.message
                 ),
             ),
             None => (String::new(), String::new()),
@@ -352,6 +423,8 @@ async fn commit(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     let mut communities: BTreeSet<String> = BTreeSet::new();
     let mut created = 0usize;
     let mut updated = 0usize;
+    // Files moved to another community: (elder id, old community, new community).
+    let mut moved: Vec<(String, String, String)> = Vec::new();
     for check in prepared.checks.iter_mut() {
         let Some(file) = check.file.as_mut() else {
             continue;
@@ -367,6 +440,13 @@ async fn commit(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
                     continue;
                 };
                 communities.insert(old_region.clone());
+                if *old_region != file.address.region_code {
+                    moved.push((
+                        elder_id.clone(),
+                        old_region.clone(),
+                        file.address.region_code.clone(),
+                    ));
+                }
                 updated += 1;
                 registry::bump_versions(versions, old, &serde_json::to_value(&*file)?)
             }
@@ -384,6 +464,9 @@ async fn commit(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
         NEW_CURSOR_SQL,
         args![principal.id.as_str(), "import.commit", ctx.now_ms],
     )?];
+    if !moved.is_empty() {
+        statements.extend(move_statements(ctx, &moved).await?);
+    }
     for chunk in upserts.chunks(ROWS_PER_STATEMENT) {
         statements.push(db.statement(
             &UPSERT_FROM_JSON_SQL.replace("{CURRENT_CURSOR}", CURRENT_CURSOR),
@@ -409,7 +492,7 @@ async fn commit(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
         json!({
             "file_name": file_name, "format": prepared.sheet.format, "rows": summary.rows,
             "created": created, "updated": updated, "unchanged": summary.unchanged,
-            "skipped": summary.errors,
+            "skipped": summary.errors, "moved": moved.len(),
         }),
     )?);
     // Test hook (only with DEV_SEED=1, i.e. local development and tests): make the batch's last
@@ -431,8 +514,100 @@ async fn commit(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
         .collect();
     http::json(&json!({
         "rows": summary.rows, "created": created, "updated": updated,
-        "unchanged": summary.unchanged, "skipped": skipped,
+        "unchanged": summary.unchanged, "skipped": skipped, "moved": moved.len(),
     }))
+}
+
+#[derive(Deserialize)]
+struct CoordinatorRow {
+    id: String,
+    region_code: String,
+}
+
+/// Statements (for a batch that starts with [`NEW_CURSOR_SQL`]) that take elders moved to
+/// another community off the people who no longer see them there:
+/// - responsible/backup visitors who do not belong to the new community (account community
+///   differs and their group, if any, has no pairing in force with it): a removal each, their
+///   assignment ended, the column cleared;
+/// - coordinators who governed the old community but not the new one: a removal each.
+///
+/// A pull only sends a removal for an elder the user no longer sees, so a removal is never
+/// wrong for someone who still sees the elder another way.
+async fn move_statements(
+    ctx: &Ctx,
+    moved: &[(String, String, String)],
+) -> AppResult<Vec<Statement>> {
+    let db = &ctx.db;
+    let today = ctx.today().to_string();
+    let moved_json = Value::Array(
+        moved
+            .iter()
+            .map(|(id, _, to)| json!({"id": id, "region": to}))
+            .collect(),
+    )
+    .to_string();
+    let mut statements = Vec::new();
+    for column in ["responsible_id", "backup_id"] {
+        statements.push(db.statement(
+            &format!(
+                "INSERT INTO removals (account_id, elder_id, cursor)                  SELECT e.{column}, e.id, {CURRENT_CURSOR} FROM elders e                  JOIN json_each(?1) m ON e.id = json_extract(m.value, '$.id')                  WHERE e.{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = e.{column} AND (                    a.region_code = json_extract(m.value, '$.region')                    OR (a.group_id IS NOT NULL AND EXISTS (SELECT 1 FROM group_pairings p WHERE p.group_id = a.group_id                      AND p.community_code = json_extract(m.value, '$.region') AND p.status = 'active'                      AND p.start_date <= ?2 AND (p.end_date IS NULL OR p.end_date >= ?2)))))"
+            ),
+            args![moved_json.as_str(), today.as_str()],
+        )?);
+    }
+    // This batch's removals (its cursor is new) are exactly the visitors taken off.
+    let taken_off = |column: &str| {
+        format!(
+            "EXISTS (SELECT 1 FROM removals r WHERE r.account_id = {column} AND r.cursor = {CURRENT_CURSOR}              AND r.elder_id = elders.id)"
+        )
+    };
+    statements.push(db.statement(
+        &format!(
+            "UPDATE assignments SET ended_at = ?2 WHERE ended_at IS NULL AND EXISTS (SELECT 1 FROM removals r              WHERE r.account_id = assignments.account_id AND r.cursor = {CURRENT_CURSOR}              AND r.elder_id = assignments.elder_id)              AND elder_id IN (SELECT json_extract(value, '$.id') FROM json_each(?1))"
+        ),
+        args![moved_json.as_str(), ctx.now_ms],
+    )?);
+    statements.push(db.statement(
+        &format!(
+            "UPDATE elders SET responsible_id = CASE WHEN {} THEN NULL ELSE responsible_id END,              backup_id = CASE WHEN {} THEN NULL ELSE backup_id END              WHERE id IN (SELECT json_extract(value, '$.id') FROM json_each(?1))",
+            taken_off("elders.responsible_id"),
+            taken_off("elders.backup_id")
+        ),
+        args![moved_json.as_str()],
+    )?);
+    // Coordinators (a small table) whose subtree held the old community but not the new one.
+    let coordinators: Vec<CoordinatorRow> = db
+        .all(
+            "SELECT id, region_code FROM accounts WHERE role = 'coordinator' AND region_code IS NOT NULL",
+            args![],
+        )
+        .await?;
+    let ranges: Vec<(String, (String, String))> = coordinators
+        .into_iter()
+        .map(|c| {
+            let range = crate::store::subtree_range(&c.region_code);
+            (c.id, range)
+        })
+        .collect();
+    let inside =
+        |code: &str, (lo, hi): &(String, String)| code >= lo.as_str() && code <= hi.as_str();
+    let mut pairs = Vec::new();
+    for (elder_id, from, to) in moved {
+        for (account, range) in &ranges {
+            if inside(from, range) && !inside(to, range) {
+                pairs.push(json!({"a": account, "e": elder_id}));
+            }
+        }
+    }
+    if !pairs.is_empty() {
+        statements.push(db.statement(
+            &format!(
+                "INSERT INTO removals (account_id, elder_id, cursor)                  SELECT json_extract(value, '$.a'), json_extract(value, '$.e'), {CURRENT_CURSOR} FROM json_each(?1)"
+            ),
+            args![Value::Array(pairs).to_string()],
+        )?);
+    }
+    Ok(statements)
 }
 
 /// Upserts every row of the JSON array `?1` (objects from [`registry::columns_json`]).
