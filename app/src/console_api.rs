@@ -365,6 +365,133 @@ pub async fn elders(filter: &ElderQuery) -> ConsoleResult<ElderPage> {
     get(&format!("/api/elders{}", filter.to_query_string())).await
 }
 
+// ---- the registry's compact list (`GET /api/elders/index`) ---------------------------------
+
+/// One elder of the compact list: what the registry shows and filters on, nothing more.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IndexRow {
+    pub id: String,
+    pub name: String,
+    /// The name's pinyin search key, computed by the server (no pinyin table in the browser).
+    pub search_key: String,
+    pub address: String,
+    pub region_code: String,
+    pub community: Option<String>,
+    pub categories: Vec<String>,
+    pub tier: Option<String>,
+    pub consent: String,
+    pub birth_date: Option<chrono::NaiveDate>,
+    pub id_number_masked: Option<String>,
+    /// The responsible visitor's name; `None` when nobody is responsible.
+    pub responsible: Option<String>,
+    pub last_visit_date: Option<String>,
+    pub in_scope: bool,
+}
+
+/// Every elder of the coordinator's scope, in the paged list's order (region, pinyin, id).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ElderIndex {
+    /// The server's today (China Standard Time), for ages.
+    pub today: Option<chrono::NaiveDate>,
+    pub rows: Vec<IndexRow>,
+}
+
+/// The wire row: an array in the order of the answer's `columns`.
+type WireIndexRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Vec<String>,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+
+/// The columns this client reads, in order (checked against the answer).
+pub const INDEX_COLUMNS: [&str; 14] = [
+    "id",
+    "name",
+    "search_key",
+    "address",
+    "region_code",
+    "community",
+    "categories",
+    "tier",
+    "consent",
+    "birth_date",
+    "id_number_masked",
+    "responsible",
+    "last_visit_date",
+    "in_scope",
+];
+
+#[derive(Deserialize)]
+struct WireIndex {
+    today: String,
+    columns: Vec<String>,
+    rows: Vec<WireIndexRow>,
+}
+
+/// Decodes the answer of `GET /api/elders/index`.
+pub fn parse_index(text: &str) -> ConsoleResult<ElderIndex> {
+    let bad = |message: String| ConsoleError::Server {
+        status: 200,
+        message,
+    };
+    let wire: WireIndex =
+        serde_json::from_str(text).map_err(|e| bad(format!("unexpected answer: {e}")))?;
+    if wire.columns != INDEX_COLUMNS {
+        return Err(bad(format!("unexpected columns: {:?}", wire.columns)));
+    }
+    let date = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+    let rows = wire
+        .rows
+        .into_iter()
+        .map(|r| IndexRow {
+            id: r.0,
+            name: r.1,
+            search_key: r.2,
+            address: r.3,
+            region_code: r.4,
+            community: r.5,
+            categories: r.6,
+            tier: r.7,
+            consent: r.8,
+            birth_date: r.9.as_deref().and_then(date),
+            id_number_masked: r.10,
+            responsible: r.11,
+            last_visit_date: r.12,
+            in_scope: r.13 != 0,
+        })
+        .collect();
+    Ok(ElderIndex {
+        today: date(&wire.today),
+        rows,
+    })
+}
+
+/// `GET /api/elders/index`: the compact list of every elder in the coordinator's scope (one
+/// request; the registry and the due board filter it in the browser).
+pub async fn elder_index() -> ConsoleResult<ElderIndex> {
+    let response = credentials(Request::get("/api/elders/index")).send().await?;
+    let status = response.status();
+    let text = response.text().await.map_err(|e| ConsoleError::Server {
+        status,
+        message: e.to_string(),
+    })?;
+    if !(200..300).contains(&status) {
+        return Err(error_from(status, &text));
+    }
+    parse_index(&text)
+}
+
 /// `GET /api/elders/:id`: the full file (ID numbers masked) and what the server derived.
 #[derive(Deserialize, Clone, Debug, PartialEq)]
 pub struct ElderDetail {

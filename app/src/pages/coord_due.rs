@@ -1,15 +1,19 @@
 //! Due board: this period's due and overdue elders (domain schedule, computed by the server),
 //! grouped by community or by visitor, filtered by tier, category, required mode and
 //! overdue-only, with reassignment of the responsible visitor from the board. Elders who
-//! declined visits are listed apart and never counted as due.
+//! declined visits are listed apart and never counted as due. The board is one virtualised
+//! table (group headings and rows in a fixed-height scroll box, only the rows in view drawn),
+//! so a scope of 20,000 elders draws no more than a page of rows.
 
 use crate::components::coord_shell::{ConsoleErrorLine, ConsoleTitle};
 use crate::components::coord_text::{
     all_tier_ids, category_label, ct, requirement_text, tier_name,
 };
-use crate::console_api::{self, AssignRequest, ConsoleError, DueBoard, DueItem, Person};
+use crate::console_api::{self, AssignRequest, ConsoleError, DueBoard, DueItem, ElderIndex, Person};
 use crate::i18n::use_i18n;
 use crate::pages::coord_people::visitor_options;
+use crate::pages::coord_registry::{RowWindow, BUFFER_ROWS, ROW_HEIGHT, VIEWPORT_HEIGHT};
+use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -18,8 +22,6 @@ use tanfang_domain::elder::Category;
 
 /// Most due items fetched at once (the server's cap).
 pub const DUE_LIMIT: u32 = 5000;
-/// Most rows drawn at once (filters narrow the board further).
-pub const MAX_SHOWN: usize = 400;
 
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct DueFilter {
@@ -67,10 +69,52 @@ pub fn group_items<'a>(
     groups.into_iter().collect()
 }
 
+/// One line of the board's table: a group's heading or one due item.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BoardLine<'a> {
+    Heading {
+        name: String,
+        overdue: usize,
+    },
+    Item(&'a DueItem),
+}
+
+/// The groups as the lines of one table, each group's heading before its items.
+pub fn board_lines<'a>(groups: Vec<(String, Vec<&'a DueItem>)>) -> Vec<BoardLine<'a>> {
+    let mut lines = Vec::new();
+    for (name, items) in groups {
+        let overdue = items.iter().filter(|i| i.status.overdue).count();
+        lines.push(BoardLine::Heading { name, overdue });
+        lines.extend(items.into_iter().map(BoardLine::Item));
+    }
+    lines
+}
+
 #[derive(Clone, Debug, PartialEq)]
 struct DueData {
     board: DueBoard,
     people: Vec<Person>,
+}
+
+/// Ids of the elders with `category`, from the registry's compact list (fetched once).
+async fn ids_with_category(
+    cache: StoredValue<Option<Arc<ElderIndex>>, LocalStorage>,
+    category: String,
+) -> Result<HashSet<String>, ConsoleError> {
+    let index = match cache.get_value() {
+        Some(index) => index,
+        None => {
+            let index = Arc::new(console_api::elder_index().await?);
+            cache.set_value(Some(index.clone()));
+            index
+        }
+    };
+    Ok(index
+        .rows
+        .iter()
+        .filter(|row| row.categories.contains(&category))
+        .map(|row| row.id.clone())
+        .collect())
 }
 
 #[component]
@@ -82,23 +126,24 @@ pub fn CoordDuePage() -> impl IntoView {
     let only_overdue = RwSignal::new(false);
     let by_visitor = RwSignal::new(false);
     let reload = RwSignal::new(0u32);
+    // The elder just reassigned: the redrawn board scrolls to it.
+    let focus = RwSignal::new(None::<String>);
     let data = LocalResource::new(move || {
         reload.track();
         async move {
             let board = console_api::due("", DUE_LIMIT).await?;
             let people = console_api::people().await.unwrap_or_default();
-            Ok::<_, ConsoleError>(DueData { board, people })
+            Ok::<_, ConsoleError>(Arc::new(DueData { board, people }))
         }
     });
+    let index_cache = StoredValue::new_local(None::<Arc<ElderIndex>>);
     let category_ids = LocalResource::new(move || {
         let category = category.get();
         async move {
             if category.is_empty() {
                 Ok(None)
             } else {
-                console_api::elder_ids_with_category("", &category)
-                    .await
-                    .map(Some)
+                ids_with_category(index_cache, category).await.map(Some)
             }
         }
     });
@@ -145,7 +190,7 @@ pub fn CoordDuePage() -> impl IntoView {
                         let data = data.await?;
                         let with_category = category_ids.await?;
                         let filter = DueFilter { tier, mode, only_overdue, with_category };
-                        Ok::<_, ConsoleError>(view! { <Board data=data filter=filter by_visitor=by_visitor reload=reload /> })
+                        Ok::<_, ConsoleError>(view! { <Board data=data filter=filter by_visitor=by_visitor reload=reload focus=focus /> })
                     })
                 }}
             </Transition>
@@ -155,86 +200,81 @@ pub fn CoordDuePage() -> impl IntoView {
 
 #[component]
 fn Board(
-    data: DueData,
+    data: Arc<DueData>,
     filter: DueFilter,
     by_visitor: bool,
     reload: RwSignal<u32>,
+    focus: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let lang = i18n.lang.get_untracked();
     let items = filter_items(&data.board.items, &filter);
     let count = items.len();
-    // Rendering is capped; the count above the board is always the full one.
-    let shown: Vec<&DueItem> = items.iter().take(MAX_SHOWN).copied().collect();
-    let groups = group_items(&shown, by_visitor, ct(i18n, "due.nobody"));
-    let people = data.people.clone();
-    let declined = data.board.declined.clone();
+    let groups = group_items(&items, by_visitor, ct(i18n, "due.nobody"));
     let empty = groups.is_empty();
-    let group_views = groups
+    // Positions in data.board.items (None = a group heading with its name and overdue count),
+    // so the lines outlive this function without cloning the items.
+    let position: std::collections::HashMap<*const DueItem, usize> = data
+        .board
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (item as *const DueItem, i))
+        .collect();
+    let lines: Vec<Result<usize, (String, usize)>> = board_lines(groups)
         .into_iter()
-        .map(|(name, items)| {
-            let overdue = items.iter().filter(|i| i.status.overdue).count();
-            let rows = items
-                .into_iter()
-                .map(|item| {
-                    let item = item.clone();
-                    let people = people.clone();
-                    let requirement = requirement_text(
-                        lang,
-                        &item.status.requirement.kind,
-                        &item.status.requirement.mode,
-                        item.status.requirement.count,
-                        &item.status.requirement.per,
-                    );
-                    let state = if item.status.overdue { "overdue" } else { "due" };
-                    view! {
-                        <tr data-testid="due-row" data-elder=item.elder_id.clone() data-state=state data-tier=item.tier.clone()
-                            data-mode=item.status.requirement.mode.clone()>
-                            <td>
-                                <A href=format!("/coord/elders/{}", item.elder_id)>{item.name.clone().unwrap_or_default()}</A>
-                            </td>
-                            <td>
-                                <span class=if item.status.overdue { "badge overdue" } else { "badge due" }>
-                                    {if item.status.overdue { ct(i18n, "due.overdue") } else { ct(i18n, "due.due") }}
-                                </span>
-                                {item.status.surge.as_ref().map(|_| view! { <span class="badge surge">{ct(i18n, "due.surge")}</span> })}
-                            </td>
-                            <td>{tier_name(lang, &item.tier)}</td>
-                            <td>{requirement}" · "{format!("{}/{}", item.status.done, item.status.requirement.count)}</td>
-                            <td>{ct(i18n, "due.due_by")}" "{item.status.next_due_by.clone()}</td>
-                            <td>{item.last_visit_date.clone().unwrap_or_else(|| "—".into())}</td>
-                            <td>{item.community.clone().unwrap_or_default()}</td>
-                            <td data-testid="due-responsible">{item.responsible_name.clone().unwrap_or_else(|| ct(i18n, "due.nobody").to_string())}</td>
-                            <td class="no-print"><Reassign elder_id=item.elder_id.clone() people=people reload=reload /></td>
+        .map(|line| match line {
+            BoardLine::Heading { name, overdue } => Err((name, overdue)),
+            BoardLine::Item(item) => Ok(position[&(item as *const DueItem)]),
+        })
+        .collect();
+    let total_lines = lines.len();
+    let focus_line = focus.get_untracked().and_then(|elder| {
+        lines
+            .iter()
+            .position(|line| matches!(line, Ok(i) if data.board.items[*i].elder_id == elder))
+    });
+    let declined = data.board.declined.clone();
+    let scroll_top = RwSignal::new(0.0f64);
+    let viewport = RwSignal::new(VIEWPORT_HEIGHT);
+    let wrap = NodeRef::<leptos::html::Div>::new();
+    // After a reassignment, show the elder where the redrawn board now lists it.
+    if let Some(line) = focus_line {
+        scroll_top.set((line.saturating_sub(2)) as f64 * ROW_HEIGHT);
+        Effect::new(move |_| {
+            if let Some(element) = wrap.get() {
+                element.set_scroll_top(scroll_top.get_untracked() as i32);
+                focus.set(None);
+            }
+        });
+    }
+    let window = Memo::new(move |_| {
+        RowWindow::of(total_lines, scroll_top.get(), viewport.get(), ROW_HEIGHT, BUFFER_ROWS)
+    });
+    let on_scroll = move |_| {
+        if let Some(element) = wrap.get_untracked() {
+            scroll_top.set(element.scroll_top() as f64);
+            viewport.set(element.client_height() as f64);
+        }
+    };
+    let rows = {
+        let data = data.clone();
+        move || {
+            let w = window.get();
+            lines[w.start..w.end]
+                .iter()
+                .map(|line| match line {
+                    Err((name, overdue)) => view! {
+                        <tr class="due-group" data-testid="due-group" data-name=name.clone()>
+                            <th colspan="9" scope="colgroup">{name.clone()}" "<small>{format!("{} · {}", ct(i18n, "due.overdue"), overdue)}</small></th>
                         </tr>
                     }
+                    .into_any(),
+                    Ok(i) => due_row(&data.board.items[*i], &data.people, lang, reload, focus).into_any(),
                 })
-                .collect_view();
-            view! {
-                <section class="due-group" data-testid="due-group" data-name=name.clone()>
-                    <h3>{name.clone()}" "<small>{format!("{} · {} {}", ct(i18n, "due.overdue"), overdue, "")}</small></h3>
-                    <div class="table-wrap" tabindex="0" role="region" aria-label=name.clone()>
-                        <table class="data-table">
-                            <thead>
-                                <tr>
-                                    <th>{ct(i18n, "reg.name")}</th>
-                                    <th>{ct(i18n, "due.state")}</th>
-                                    <th>{ct(i18n, "reg.tier")}</th>
-                                    <th>{ct(i18n, "file.requirements")}</th>
-                                    <th>{ct(i18n, "due.due_by")}</th>
-                                    <th>{ct(i18n, "reg.last_visit")}</th>
-                                    <th>{ct(i18n, "reg.community")}</th>
-                                    <th>{ct(i18n, "reg.responsible")}</th>
-                                    <th class="no-print">{ct(i18n, "due.reassign")}</th>
-                                </tr>
-                            </thead>
-                            <tbody>{rows}</tbody>
-                        </table>
-                    </div>
-                </section>
-            }
-        })
-        .collect_view();
+                .collect_view()
+        }
+    };
     view! {
         <p class="count" data-testid="due-count" data-count=count.to_string()>
             {format!("{count} {}", ct(i18n, "due.count"))}" · "{ct(i18n, "reg.total")}" "{data.board.total}
@@ -242,7 +282,36 @@ fn Board(
         {if empty {
             view! { <p class="empty" data-testid="due-empty">{ct(i18n, "due.empty")}</p> }.into_any()
         } else {
-            group_views.into_any()
+            view! {
+                <div class="table-wrap vlist due-table" tabindex="0" role="region" aria-label=ct(i18n, "due.title")
+                    data-testid="due-scroll" node_ref=wrap on:scroll=on_scroll>
+                    <table class="data-table">
+                        <thead>
+                            <tr>
+                                <th>{ct(i18n, "reg.name")}</th>
+                                <th>{ct(i18n, "due.state")}</th>
+                                <th>{ct(i18n, "reg.tier")}</th>
+                                <th>{ct(i18n, "file.requirements")}</th>
+                                <th>{ct(i18n, "due.due_by")}</th>
+                                <th>{ct(i18n, "reg.last_visit")}</th>
+                                <th>{ct(i18n, "reg.community")}</th>
+                                <th>{ct(i18n, "reg.responsible")}</th>
+                                <th class="no-print">{ct(i18n, "due.reassign")}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            <tr class="spacer" aria-hidden="true">
+                                <td colspan="9" style:height=move || format!("{}px", window.get().top_space(ROW_HEIGHT))></td>
+                            </tr>
+                            {rows}
+                            <tr class="spacer" aria-hidden="true">
+                                <td colspan="9" style:height=move || format!("{}px", window.get().bottom_space(total_lines, ROW_HEIGHT))></td>
+                            </tr>
+                        </tbody>
+                    </table>
+                </div>
+            }
+            .into_any()
         }}
         <section class="declined" data-testid="due-declined">
             <h3>{move || ct(i18n, "due.declined")}" ("{declined.len()}")"</h3>
@@ -255,8 +324,54 @@ fn Board(
     }
 }
 
+fn due_row(
+    item: &DueItem,
+    people: &[Person],
+    lang: crate::i18n::Lang,
+    reload: RwSignal<u32>,
+    focus: RwSignal<Option<String>>,
+) -> impl IntoView + use<> {
+    let i18n = use_i18n();
+    let item = item.clone();
+    let people = people.to_vec();
+    let requirement = requirement_text(
+        lang,
+        &item.status.requirement.kind,
+        &item.status.requirement.mode,
+        item.status.requirement.count,
+        &item.status.requirement.per,
+    );
+    let state = if item.status.overdue { "overdue" } else { "due" };
+    view! {
+        <tr data-testid="due-row" data-elder=item.elder_id.clone() data-state=state data-tier=item.tier.clone()
+            data-mode=item.status.requirement.mode.clone()>
+            <td>
+                <A href=format!("/coord/elders/{}", item.elder_id)>{item.name.clone().unwrap_or_default()}</A>
+            </td>
+            <td>
+                <span class=if item.status.overdue { "badge overdue" } else { "badge due" }>
+                    {if item.status.overdue { ct(i18n, "due.overdue") } else { ct(i18n, "due.due") }}
+                </span>
+                {item.status.surge.as_ref().map(|_| view! { <span class="badge surge">{ct(i18n, "due.surge")}</span> })}
+            </td>
+            <td>{tier_name(lang, &item.tier)}</td>
+            <td>{requirement}" · "{format!("{}/{}", item.status.done, item.status.requirement.count)}</td>
+            <td>{ct(i18n, "due.due_by")}" "{item.status.next_due_by.clone()}</td>
+            <td>{item.last_visit_date.clone().unwrap_or_else(|| "—".into())}</td>
+            <td>{item.community.clone().unwrap_or_default()}</td>
+            <td data-testid="due-responsible">{item.responsible_name.clone().unwrap_or_else(|| ct(i18n, "due.nobody").to_string())}</td>
+            <td class="no-print"><Reassign elder_id=item.elder_id.clone() people=people reload=reload focus=focus /></td>
+        </tr>
+    }
+}
+
 #[component]
-fn Reassign(elder_id: String, people: Vec<Person>, reload: RwSignal<u32>) -> impl IntoView {
+fn Reassign(
+    elder_id: String,
+    people: Vec<Person>,
+    reload: RwSignal<u32>,
+    focus: RwSignal<Option<String>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let chosen = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ConsoleError>);
@@ -282,8 +397,12 @@ fn Reassign(elder_id: String, people: Vec<Person>, reload: RwSignal<u32>) -> imp
                 backup_id: backup,
                 ..Default::default()
             };
+            let elder = request.elder_ids[0].clone();
             match console_api::assign(&request).await {
-                Ok(_) => reload.update(|n| *n += 1),
+                Ok(_) => {
+                    focus.set(Some(elder));
+                    reload.update(|n| *n += 1)
+                }
                 Err(failure) => error.set(Some(failure)),
             }
         });
