@@ -1,6 +1,6 @@
 // Issue 10 in the console: upload a roster, fix a column mapping the headers did not give,
 // commit in one step; download the ledger .xlsx and read it back; print forms.
-import { test, expect } from '@playwright/test';
+import { test, expect, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 import { ConsolePage, XINJIN } from './fixtures/console';
 import { readSheet } from './fixtures/xlsx';
@@ -15,6 +15,32 @@ function birth(n: number) {
   const month = ((Math.floor(RUN / 28) + n) % 12) + 1;
   return `${1940 + ((Math.floor(RUN / 336) + n) % 20)}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
+
+/** Starts recording each state of the import stages: "kind stage state[ sent/total]". */
+async function recordStages(page: Page) {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { __stages: string[] }).__stages = seen;
+    const note = (el: Element) => {
+      const kind = el.closest('[data-kind]')?.getAttribute('data-kind');
+      const bar = el.querySelector('[data-testid="import-upload-progress"]');
+      const state = el.getAttribute('data-state');
+      const extra = bar && state === 'done' ? ` ${bar.getAttribute('value')}/${bar.getAttribute('max')}` : '';
+      seen.push(`${kind} ${el.getAttribute('data-stage')} ${state}${extra}`);
+    };
+    new MutationObserver((records) => {
+      for (const record of records) {
+        const nodes = record.type === 'attributes' ? [record.target] : [...record.addedNodes];
+        for (const node of nodes) {
+          if (!(node instanceof Element)) continue;
+          if (node.matches('[data-stage]')) note(node);
+          node.querySelectorAll('[data-stage]').forEach(note);
+        }
+      }
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
+  });
+}
+const stagesSeen = (page: Page) => page.evaluate(() => (window as unknown as { __stages: string[] }).__stages);
 
 test('upload a roster, fix a mapping, commit; export the ledger and read it back; print forms', async ({ page }) => {
   const console = new ConsolePage(page);
@@ -31,15 +57,26 @@ test('upload a roster, fix a mapping, commit; export the ledger and read it back
     `1,${names[0]},${birth(1)},${XINJIN},独居,王明,儿子,13812345678`,
     `2,${names[1]},${birth(2)},${XINJIN},空巢,李明,女儿,13912345678`,
   ].join('\n');
-  await page.getByTestId('import-file').setInputFiles({
-    name: 'roster.csv',
-    mimeType: 'text/csv',
-    buffer: Buffer.from(csv, 'utf8'),
-  });
+  // Every stage the page shows is recorded as it changes (no timing involved): the upload with
+  // its bytes (XMLHttpRequest upload events), then the server's check.
+  await recordStages(page);
+  const bytes = Buffer.from(csv, 'utf8');
+  await page.getByTestId('import-file').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: bytes });
   await expect(page.getByTestId('import-summary')).toContainText('有错误 2');
+  await expect(page.getByTestId('import-stages')).toHaveCount(0);
+  const seen = await stagesSeen(page);
+  expect(seen).toContain('check upload active');
+  expect(seen).toContain(`check upload done ${bytes.length}/${bytes.length}`);
+  expect(seen).toContain('check check active');
+  // With errors, the list starts with the rows that have them; each row shows its 序号 too.
+  await expect(page.getByTestId('import-filter')).toHaveValue('error');
   const firstRow = page.locator('[data-testid="import-row"][data-row="3"]');
   await expect(firstRow).toHaveAttribute('data-action', 'error');
+  await expect(firstRow).toHaveAttribute('data-serial', '1');
+  await expect(firstRow.getByTestId('import-row-serial')).toHaveText('1');
   await expect(firstRow).toContainText('紧急联系人电话无效');
+  await expect(page.locator('[data-testid="import-map"][data-header="序号"]')).toHaveValue('external_id');
+  await expect(page.getByTestId('import-serial-hint')).toContainText('不会存入档案');
   await expect(page.getByTestId('import-commit')).toBeDisabled();
 
   // Fix the mapping: the unknown column is the contact's phone.
@@ -48,8 +85,11 @@ test('upload a roster, fix a mapping, commit; export the ledger and read it back
   await expect(page.getByTestId('import-summary')).toContainText('有错误 0');
   await expect(page.locator('[data-testid="import-row"][data-action="new"]')).toHaveCount(2);
 
+  // The commit's stages: upload, then the one-batch write (no made-up per-row progress).
+  await recordStages(page);
   await page.getByTestId('import-commit').click();
   await expect(page.getByTestId('import-result')).toContainText('新建 2 份');
+  expect(await stagesSeen(page)).toEqual(expect.arrayContaining(['commit upload active', 'commit commit active']));
 
   // The files exist on the server with the mapped phone.
   const found = await (await page.request.get(`/api/elders?q=${encodeURIComponent(names[0])}`)).json();
