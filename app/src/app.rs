@@ -3,17 +3,18 @@
 //! Adding a page: write `pages/<name>.rs` with one `#[component]`, declare it in
 //! `pages/mod.rs` and add one `<Route>` line below (inside `<Routes>`). Pages that need a
 //! logged-in user are wrapped by [`Authenticated`], which redirects to `/login` otherwise.
+//! Console and group pages go in `components/coord_routes.rs` (office bundle only).
 
-use crate::components::coord_routes::ConsoleRoutes;
+#[cfg(feature = "office")]
+use crate::components::coord_routes::OfficeRoutes;
 use crate::components::{error_view, BottomNav, SyncBar};
 use crate::i18n::{use_i18n, I18n};
+use crate::office_link::NotFound;
+#[cfg(not(feature = "office"))]
+use crate::office_link::OfficeRoutes;
 use crate::pages::{
     certificate::CertificatePage, elder_card::ElderCardPage, login::LoginPage,
     my_hours::MyHoursPage, settings::SettingsPage, today::TodayPage, visit_form::VisitFormPage,
-};
-use crate::pages::{
-    group_dashboard::GroupDashboardPage, group_home::GroupHomePage, group_join::GroupJoinPage,
-    group_register::GroupRegisterPage, group_review::GroupReviewPage,
 };
 use crate::store::Store;
 use crate::sync::{self, use_sync, SyncState};
@@ -57,7 +58,7 @@ pub fn App() -> impl IntoView {
                 fallback=move || view! { <p class="loading" data-testid="loading">{move || i18n.t("app.loading")}</p> }
             >
                 <Layout>
-                    <Routes fallback=|| view! { <p class="not-found" data-testid="not-found">"404"</p> }>
+                    <Routes fallback=NotFound>
                         <Route path=path!("/login") view=LoginPage />
                         <Route path=path!("/") view=|| view! { <Authenticated><TodayPage /></Authenticated> } />
                         <Route path=path!("/elder/:id") view=|| view! { <Authenticated><ElderCardPage /></Authenticated> } />
@@ -65,13 +66,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/elder/:id/emergency") view=|| view! { <Authenticated><crate::pages::emergency::EmergencyPage /></Authenticated> } />
                         <Route path=path!("/hours") view=|| view! { <Authenticated><MyHoursPage /></Authenticated> } />
                         <Route path=path!("/certificate") view=|| view! { <Authenticated><CertificatePage /></Authenticated> } />
-                        <ConsoleRoutes />
-                        <Route path=path!("/groups") view=GroupHomePage />
-                        <Route path=path!("/groups/register") view=GroupRegisterPage />
-                        <Route path=path!("/groups/dashboard") view=GroupDashboardPage />
-                        <Route path=path!("/groups/review") view=GroupReviewPage />
-                        <Route path=path!("/join") view=GroupJoinPage />
-                        <Route path=path!("/join/:code") view=GroupJoinPage />
+                        // The console and the groups' pages: only in the office bundle.
+                        <OfficeRoutes />
                         <Route path=path!("/settings") view=|| view! { <Authenticated><SettingsPage /></Authenticated> } />
                     </Routes>
                 </Layout>

@@ -12,6 +12,10 @@
 //! - **Pages are one file each** under [`pages`], registered in one route table in [`app`];
 //!   coordinator pages (`pages/coord_*.rs`) plug into the same table and layout.
 //! - **Small download.** No heavy dependencies; `cargo xtask build-app` runs `wasm-opt -Oz`.
+//!   The crate builds two bundles: the phone app (`tanfang_app`, precached by the service
+//!   worker) and, with the `office` feature, the office bundle (`tanfang_office`: the phone
+//!   app plus `pages/coord_*` and `pages/group_*`). `static/index.html` picks the bundle by
+//!   path; in the phone bundle an office path reloads the page ([`office_link`]).
 
 pub mod app;
 pub mod care_api;
@@ -19,9 +23,11 @@ pub mod clock;
 pub mod components;
 pub mod console_api;
 pub mod error;
+#[cfg(feature = "office")]
 pub mod groups_api;
 pub mod i18n;
 pub mod model;
+pub mod office_link;
 pub mod pages;
 pub mod store;
 pub mod sync;

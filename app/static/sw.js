@@ -1,7 +1,9 @@
 // Tanfang service worker: keeps the app shell available offline.
 //
-// - App shell (index.html, /pkg/*, /styles/*, manifest, icons) is pre-cached on install under a
-//   cache named after the build id, and served cache-first; old caches are dropped on activate.
+// - App shell (index.html, the phone bundle in /pkg/, /styles/*, manifest, icons) is pre-cached
+//   on install under a cache named after the build id, and served cache-first; old caches are
+//   dropped on activate. The office bundle (/pkg/tanfang_office*, console and groups) is not
+//   pre-cached — volunteers never download it — but is kept once a coordinator has loaded it.
 // - /api/* is always network-only: API responses are NEVER stored here (personal data lives in
 //   IndexedDB under the app's control and is wiped on log-out).
 // - Navigations (any other path, the app is a single page) fall back to the cached index.html.

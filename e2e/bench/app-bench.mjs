@@ -4,8 +4,10 @@
 //
 // Measures, against a seeded `wrangler dev` serving a release build of the app:
 // 1. First-load transfer: bytes received for a cold first load of /login (CDP
-//    Network.loadingFinished encodedDataLength, i.e. as sent by the server), and the gzip -9
-//    size of the app shell files in dist/ (what a compressing CDN would send).
+//    Network.loadingFinished encodedDataLength, i.e. as sent by the server — local wrangler dev
+//    does not compress), and the gzip -9 and brotli -11 sizes of the phone bundle's shell files
+//    in dist/ (what a compressing CDN would send). The office bundle (console, groups) must not
+//    be among the requests; its size is printed apart.
 // 2. Time to interactive Today list from a cold OFFLINE start with 50 elders under a 4× CPU
 //    slowdown (Emulation.setCPUThrottlingRate 4, Network.emulateNetworkConditions offline):
 //    navigation start → 50 items rendered, read from performance.now() in the page.
@@ -76,9 +78,18 @@ cdp.on('Network.loadingFinished', (event) => {
 await page.goto(base + '/login', { waitUntil: 'networkidle' });
 await page.getByTestId('login-page').waitFor();
 const gzipSize = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
+const brotliSize = (file) => zlib.brotliCompressSync(fs.readFileSync(file), {
+  params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 },
+}).length;
 const shellFiles = ['pkg/tanfang_app_bg.wasm', 'pkg/tanfang_app.js', 'styles/app.css', 'index.html'];
-const gzipTotal = shellFiles.reduce((sum, file) => sum + gzipSize(path.join(distDir, file)), 0);
+const officeFiles = ['pkg/tanfang_office_bg.wasm', 'pkg/tanfang_office.js'];
+const sum = (files, size) => files.reduce((total, file) => total + size(path.join(distDir, file)), 0);
+const gzipTotal = sum(shellFiles, gzipSize);
+const brotliTotal = sum(shellFiles, brotliSize);
+const officeGzip = sum(officeFiles, gzipSize);
 const wasmRaw = fs.statSync(path.join(distDir, 'pkg/tanfang_app_bg.wasm')).size;
+const officeRequested = [...perUrl.keys()].filter((url) => url.includes('tanfang_office'));
+if (officeRequested.length > 0) throw new Error(`the first load fetched the office bundle: ${officeRequested.join(', ')}`);
 
 // Log in and let the first pull fill the device.
 await page.getByTestId('login-name').fill(coordinator.login);
@@ -139,6 +150,8 @@ const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 console.log(`| measure | result |`);
 console.log(`|---|---|`);
 console.log(`| first load of /login, bytes received (as served by wrangler dev, ${perUrl.size} requests) | ${kib(transferred)} |`);
-console.log(`| app shell gzip -9 (wasm + js + css + index.html) | ${kib(gzipTotal)} (wasm ${kib(wasmRaw)} raw) |`);
+console.log(`| phone app shell gzip -9 (wasm + js + css + index.html) | ${kib(gzipTotal)} (wasm ${kib(wasmRaw)} raw) |`);
+console.log(`| phone app shell brotli -11 (same files) | ${kib(brotliTotal)} |`);
+console.log(`| office bundle gzip -9 (wasm + js; only on /coord, /groups, /join) | ${kib(officeGzip)} |`);
 console.log(`| cold offline start → Today with ${elderCount} elders, CPU 4× slower, median of ${runs} | ${median(startTimes).toFixed(0)} ms (runs: ${startTimes.map((t) => t.toFixed(0)).join(', ')}) |`);
 console.log(`| save a visit (tap → card shown, visit + outbox committed), CPU 4× slower, median of ${runs} | ${median(saveTimes).toFixed(0)} ms (runs: ${saveTimes.map((t) => t.toFixed(0)).join(', ')}) |`);

@@ -24,16 +24,13 @@ pub fn all(tools: &Tools) -> Result {
     worker(tools)
 }
 
+/// The app's two wasm bundles: (bin name, cargo features). `app/static/index.html` loads the
+/// office one on `/coord`, `/groups` and `/join`, the phone one everywhere else; the service
+/// worker precaches only the phone one.
+const APP_BUNDLES: &[(&str, &[&str])] = &[("tanfang_app", &[]), ("tanfang_office", &["office"])];
+
 pub fn app(tools: &Tools) -> Result {
     let root = &tools.root;
-    run(Command::new("cargo").current_dir(root).args([
-        "build",
-        "-p",
-        "tanfang-app",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--release",
-    ]))?;
     let dist = root.join("dist");
     let pkg = dist.join("pkg");
     let _ = std::fs::remove_dir_all(&pkg);
@@ -41,23 +38,43 @@ pub fn app(tools: &Tools) -> Result {
     let target_dir = std::env::var_os("CARGO_TARGET_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
-    let wasm = target_dir.join("wasm32-unknown-unknown/release/tanfang_app.wasm");
-    run(Command::new(tools.wasm_bindgen())
-        .arg("--target")
-        .arg("web")
-        .arg("--no-typescript")
-        .arg("--out-dir")
-        .arg(&pkg)
-        .arg("--out-name")
-        .arg("tanfang_app")
-        .arg(&wasm))?;
-    let bg = pkg.join("tanfang_app_bg.wasm");
-    run(Command::new(tools.wasm_opt())
-        .args(["-Oz", "--strip-debug", "--strip-producers"])
-        .args(WASM_FEATURES)
-        .arg(&bg)
-        .arg("-o")
-        .arg(&bg))?;
+    let mut sizes = Vec::new();
+    for (bin, features) in APP_BUNDLES {
+        let mut cargo = Command::new("cargo");
+        cargo.current_dir(root).args([
+            "build",
+            "-p",
+            "tanfang-app",
+            "--bin",
+            bin,
+            "--target",
+            "wasm32-unknown-unknown",
+            "--release",
+        ]);
+        if !features.is_empty() {
+            cargo.arg("--features").arg(features.join(","));
+        }
+        run(&mut cargo)?;
+        let wasm = target_dir.join(format!("wasm32-unknown-unknown/release/{bin}.wasm"));
+        run(Command::new(tools.wasm_bindgen())
+            .arg("--target")
+            .arg("web")
+            .arg("--no-typescript")
+            .arg("--out-dir")
+            .arg(&pkg)
+            .arg("--out-name")
+            .arg(bin)
+            .arg(&wasm))?;
+        let bg = pkg.join(format!("{bin}_bg.wasm"));
+        run(Command::new(tools.wasm_opt())
+            .args(["-Oz", "--strip-debug", "--strip-producers"])
+            .args(WASM_FEATURES)
+            .arg(&bg)
+            .arg("-o")
+            .arg(&bg))?;
+        let size = std::fs::metadata(&bg).map(|m| m.len()).unwrap_or(0);
+        sizes.push(format!("{bin} {} KiB", size / 1024));
+    }
 
     copy_dir(&root.join("app/static"), &dist)?;
     copy_dir(&root.join("styles"), &dist.join("styles"))?;
@@ -69,10 +86,9 @@ pub fn app(tools: &Tools) -> Result {
         std::fs::write(&sw, text.replace("__BUILD_ID__", &build_id))
             .map_err(|e| format!("cannot write {}: {e}", sw.display()))?;
     }
-    let size = std::fs::metadata(&bg).map(|m| m.len()).unwrap_or(0);
     eprintln!(
-        "build-app: dist/ ready (wasm {} KiB, build {build_id})",
-        size / 1024
+        "build-app: dist/ ready (wasm: {}; build {build_id})",
+        sizes.join(", ")
     );
     Ok(())
 }

@@ -1,6 +1,8 @@
-//! The console's routes under `/coord`, as one transparent route component so the app's route
-//! table needs a single line (`<ConsoleRoutes />`). The parent route keeps the console frame
-//! ([`ConsoleShell`]: session check, navigation, ErrorBoundary) across page changes.
+//! The office bundle's routes (feature `office`): the console under `/coord` and the volunteer
+//! groups' pages under `/groups` and `/join`, as one transparent route component so the app's
+//! route table needs a single line (`<OfficeRoutes />`; the phone bundle has an empty one in
+//! [`crate::office_link`]). The console's parent route keeps its frame ([`ConsoleShell`]:
+//! session check, navigation, ErrorBoundary) across page changes.
 
 use crate::components::coord_shell::ConsoleShell;
 use crate::pages::coord_care::CoordCarePage;
@@ -13,12 +15,39 @@ use crate::pages::coord_people::CoordPeoplePage;
 use crate::pages::coord_regions::CoordRegionsPage;
 use crate::pages::coord_registry::CoordRegistryPage;
 use crate::pages::coord_surges::CoordSurgesPage;
+use crate::pages::group_dashboard::GroupDashboardPage;
+use crate::pages::group_home::GroupHomePage;
+use crate::pages::group_join::GroupJoinPage;
+use crate::pages::group_register::GroupRegisterPage;
+use crate::pages::group_review::GroupReviewPage;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Route};
 use leptos_router::{path, MatchNestedRoutes};
 
 #[component(transparent)]
-pub fn ConsoleRoutes() -> impl MatchNestedRoutes + Clone {
+pub fn OfficeRoutes() -> impl MatchNestedRoutes + Clone {
+    (ConsoleRoutes(), GroupRoutes())
+}
+
+#[component(transparent)]
+fn GroupRoutes() -> impl MatchNestedRoutes + Clone {
+    view! {
+        <ParentRoute path=path!("/groups") view=Outlet>
+            <Route path=path!("") view=GroupHomePage />
+            <Route path=path!("register") view=GroupRegisterPage />
+            <Route path=path!("dashboard") view=GroupDashboardPage />
+            <Route path=path!("review") view=GroupReviewPage />
+        </ParentRoute>
+        <ParentRoute path=path!("/join") view=Outlet>
+            <Route path=path!("") view=GroupJoinPage />
+            <Route path=path!(":code") view=GroupJoinPage />
+        </ParentRoute>
+    }
+    .into_inner()
+}
+
+#[component(transparent)]
+fn ConsoleRoutes() -> impl MatchNestedRoutes + Clone {
     view! {
         <ParentRoute path=path!("/coord") view=ConsoleFrame>
             <Route path=path!("") view=CoordDashboardPage />

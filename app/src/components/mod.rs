@@ -1,9 +1,12 @@
 //! Small reusable pieces of the volunteer screens.
 
 pub mod care_notices;
+#[cfg(feature = "office")]
 pub mod chart_svg;
 pub mod choice;
+#[cfg(feature = "office")]
 pub mod coord_routes;
+#[cfg(feature = "office")]
 pub mod coord_shell;
 pub mod coord_text;
 pub mod lang_switch;

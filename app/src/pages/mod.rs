@@ -1,22 +1,38 @@
-//! One page per file. Coordinator console pages go here as `coord_*.rs`.
+//! One page per file. Coordinator console pages go here as `coord_*.rs`, volunteer groups'
+//! pages as `group_*.rs`; both only in the office bundle (feature `office`).
 
 pub mod certificate;
+#[cfg(feature = "office")]
 pub mod coord_care;
+#[cfg(feature = "office")]
 pub mod coord_dashboard;
+#[cfg(feature = "office")]
 pub mod coord_due;
+#[cfg(feature = "office")]
 pub mod coord_elder;
+#[cfg(feature = "office")]
 pub mod coord_forms;
+#[cfg(feature = "office")]
 pub mod coord_import;
+#[cfg(feature = "office")]
 pub mod coord_people;
+#[cfg(feature = "office")]
 pub mod coord_regions;
+#[cfg(feature = "office")]
 pub mod coord_registry;
+#[cfg(feature = "office")]
 pub mod coord_surges;
 pub mod elder_card;
 pub mod emergency;
+#[cfg(feature = "office")]
 pub mod group_dashboard;
+#[cfg(feature = "office")]
 pub mod group_home;
+#[cfg(feature = "office")]
 pub mod group_join;
+#[cfg(feature = "office")]
 pub mod group_register;
+#[cfg(feature = "office")]
 pub mod group_review;
 pub mod login;
 pub mod my_hours;
