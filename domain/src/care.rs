@@ -733,6 +733,52 @@ pub enum Benefit {
 }
 
 impl Benefit {
+    /// Every benefit, in the order a form lists them.
+    pub const ALL: &'static [Benefit] = &[
+        Benefit::OldAgeAllowance,
+        Benefit::CareSubsidy,
+        Benefit::NursingSubsidy,
+        Benefit::Dibao,
+        Benefit::Tekun,
+        Benefit::DisabilitySubsidies,
+        Benefit::MedicalAid,
+        Benefit::HomeAdaptationSubsidy,
+        Benefit::Other,
+    ];
+
+    /// The wire name (as in JSON).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Benefit::OldAgeAllowance => "old_age_allowance",
+            Benefit::CareSubsidy => "care_subsidy",
+            Benefit::NursingSubsidy => "nursing_subsidy",
+            Benefit::Dibao => "dibao",
+            Benefit::Tekun => "tekun",
+            Benefit::DisabilitySubsidies => "disability_subsidies",
+            Benefit::MedicalAid => "medical_aid",
+            Benefit::HomeAdaptationSubsidy => "home_adaptation_subsidy",
+            Benefit::Other => "other",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Benefit> {
+        Benefit::ALL.iter().copied().find(|b| b.as_str() == text)
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Benefit::OldAgeAllowance => "old-age allowance",
+            Benefit::CareSubsidy => "elderly-care subsidy",
+            Benefit::NursingSubsidy => "nursing subsidy",
+            Benefit::Dibao => "minimum living allowance",
+            Benefit::Tekun => "support for the extremely poor",
+            Benefit::DisabilitySubsidies => "disability subsidies",
+            Benefit::MedicalAid => "medical aid",
+            Benefit::HomeAdaptationSubsidy => "home adaptation subsidy",
+            Benefit::Other => "other",
+        }
+    }
+
     pub fn label_zh(self) -> &'static str {
         match self {
             Benefit::OldAgeAllowance => "高龄津贴",
@@ -760,6 +806,48 @@ pub enum AdviceOutcome {
     AlreadyReceives,
     /// 不愿申请
     Declined,
+}
+
+impl AdviceOutcome {
+    /// Every outcome, in the order a form lists them.
+    pub const ALL: &'static [AdviceOutcome] = &[
+        AdviceOutcome::Informed,
+        AdviceOutcome::HelpedApply,
+        AdviceOutcome::AlreadyReceives,
+        AdviceOutcome::Declined,
+    ];
+
+    /// The wire name (as in JSON).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AdviceOutcome::Informed => "informed",
+            AdviceOutcome::HelpedApply => "helped_apply",
+            AdviceOutcome::AlreadyReceives => "already_receives",
+            AdviceOutcome::Declined => "declined",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<AdviceOutcome> {
+        AdviceOutcome::ALL.iter().copied().find(|o| o.as_str() == text)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            AdviceOutcome::Informed => "已告知",
+            AdviceOutcome::HelpedApply => "协助申请",
+            AdviceOutcome::AlreadyReceives => "已享受",
+            AdviceOutcome::Declined => "不愿申请",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            AdviceOutcome::Informed => "informed",
+            AdviceOutcome::HelpedApply => "helped to apply",
+            AdviceOutcome::AlreadyReceives => "already receives it",
+            AdviceOutcome::Declined => "does not want to apply",
+        }
+    }
 }
 
 /// A record that a visitor told an elder about a benefit they may qualify for (政策宣讲).
@@ -1427,6 +1515,15 @@ impl DeviceKind {
             DeviceKind::SmokeDetector => "烟感",
             DeviceKind::SmartMeter => "智能水电表",
             DeviceKind::HealthMonitor => "健康监测",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            DeviceKind::CallButton => "call button",
+            DeviceKind::SmokeDetector => "smoke detector",
+            DeviceKind::SmartMeter => "smart water/electricity meter",
+            DeviceKind::HealthMonitor => "health monitor",
         }
     }
 

@@ -871,3 +871,29 @@ fn delivery_retries_with_back_off_then_fails() {
     "#]],
     );
 }
+
+/// The wire names the forms send are the serde names, and every value parses back.
+#[test]
+fn advice_and_device_wire_names_match_serde() {
+    use tanfang_domain::care::{AdviceOutcome, Benefit, DeviceKind};
+    for benefit in Benefit::ALL {
+        let json = serde_json::to_string(benefit).unwrap();
+        assert_eq!(json, format!("\"{}\"", benefit.as_str()));
+        assert_eq!(Benefit::parse(benefit.as_str()), Some(*benefit));
+        assert!(!benefit.label_zh().is_empty() && !benefit.label_en().is_empty());
+    }
+    for outcome in AdviceOutcome::ALL {
+        let json = serde_json::to_string(outcome).unwrap();
+        assert_eq!(json, format!("\"{}\"", outcome.as_str()));
+        assert_eq!(AdviceOutcome::parse(outcome.as_str()), Some(*outcome));
+        assert!(!outcome.label_zh().is_empty() && !outcome.label_en().is_empty());
+    }
+    for kind in DeviceKind::ALL {
+        let json = serde_json::to_string(kind).unwrap();
+        assert_eq!(json, format!("\"{}\"", kind.as_str()));
+        assert!(!kind.label_en().is_empty());
+    }
+    assert_eq!(Benefit::ALL.len(), 9);
+    assert_eq!(AdviceOutcome::ALL.len(), 4);
+    assert_eq!(Benefit::parse("toaster"), None);
+}
