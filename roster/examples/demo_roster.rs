@@ -1,6 +1,8 @@
 //! Writes the demo data set as a roster spreadsheet, for timing `tanfang validate` on a big
 //! file: `cargo run --release -p tanfang-roster --example demo_roster -- 20000 /tmp/roster.xlsx`
-//! (a path ending in `.csv` writes UTF-8 CSV with BOM).
+//! (a path ending in `.csv` writes UTF-8 CSV with BOM). A third argument puts every row in that
+//! community (`… 20000 /tmp/roster.xlsx 120101001001`: the dev seed's 新津社区, for importing
+//! the file into a local worker in the browser benchmark `e2e/bench/import-bench.mjs`).
 
 use tanfang_domain::date::NaiveDate;
 use tanfang_domain::demo::scaled;
@@ -10,6 +12,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(20_000);
     let path = args.next().unwrap_or_else(|| "roster.xlsx".into());
+    let community = args.next();
     let today: NaiveDate = "2026-11-22".parse().unwrap();
     let data = scaled(n, 0, today);
     let headers = [
@@ -38,7 +41,7 @@ fn main() {
                 Cell::from(f.sex.map(|s| s.label_zh()).unwrap_or("")),
                 Cell::from(f.id_number.clone()),
                 Cell::from(f.birth_date.map(|d| d.to_string())),
-                Cell::from(f.address.region_code.as_str()),
+                Cell::from(community.as_deref().unwrap_or(f.address.region_code.as_str())),
                 Cell::from(f.address.detail.as_str()),
                 Cell::from(categories.join("、")),
                 Cell::from(f.capability.label_zh()),

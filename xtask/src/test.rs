@@ -359,6 +359,10 @@ pub fn bench(args: &[String]) -> Result {
     if worker_bench.exists() || app_bench.exists() {
         build::all(&tools)?;
         let server = fresh_server(&tools, &scratch, "bench")?;
+        // Scripts that bulk-load a city (`*-scale.mjs`) get a server of their own, after the
+        // others, so they do not change the data the others measure.
+        let is_scale = |p: &Path| p.to_string_lossy().ends_with("-scale.mjs");
+        let mut scale_scripts = Vec::new();
         if let Ok(entries) = std::fs::read_dir(&worker_bench) {
             let mut scripts: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
             scripts.sort();
@@ -366,6 +370,10 @@ pub fn bench(args: &[String]) -> Result {
                 .iter()
                 .filter(|p| p.extension().is_some_and(|e| e == "mjs"))
             {
+                if is_scale(script) {
+                    scale_scripts.push(script.clone());
+                    continue;
+                }
                 crate::tools::run(
                     Command::new("node")
                         .arg(script)
@@ -374,13 +382,33 @@ pub fn bench(args: &[String]) -> Result {
                 )?;
             }
         }
-        if app_bench.exists() {
+        // The browser benchmarks: the phone app (e2e/bench/app-bench.mjs) on the same server,
+        // then the console at scale (e2e/bench/console-bench.mjs) with the scale scripts.
+        let app_script = app_bench.join("app-bench.mjs");
+        if app_script.exists() {
             crate::tools::run(
-                Command::new(tools.playwright())
+                Command::new("node")
+                    .arg(&app_script)
                     .current_dir(&tools.root)
-                    .args(["test", "--config", "e2e/bench/playwright.bench.config.ts"])
-                    .env("TANFANG_BASE_URL", server.base_url()),
+                    .env("TANFANG_BASE_URL", server.base_url())
+                    .env("TANFANG_DIST", tools.root.join("dist")),
             )?;
+        }
+        drop(server);
+        let console_script = app_bench.join("console-bench.mjs");
+        if console_script.exists() || !scale_scripts.is_empty() {
+            let server = fresh_server(&tools, &scratch, "bench-scale")?;
+            let scripts = std::iter::once(console_script)
+                .filter(|p| p.exists())
+                .chain(scale_scripts);
+            for script in scripts {
+                crate::tools::run(
+                    Command::new("node")
+                        .arg(&script)
+                        .current_dir(&tools.root)
+                        .env("TANFANG_BASE_URL", server.base_url()),
+                )?;
+            }
         }
     }
     Ok(())
