@@ -828,7 +828,10 @@ impl AdviceOutcome {
     }
 
     pub fn parse(text: &str) -> Option<AdviceOutcome> {
-        AdviceOutcome::ALL.iter().copied().find(|o| o.as_str() == text)
+        AdviceOutcome::ALL
+            .iter()
+            .copied()
+            .find(|o| o.as_str() == text)
     }
 
     pub fn label_zh(self) -> &'static str {
