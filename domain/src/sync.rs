@@ -387,15 +387,19 @@ pub struct SurgeView {
 }
 
 /// `GET /api/sync/pull` answer.
+///
+/// `V` is how a visit record is held: a parsed [`Value`] on the phone (the default), while the
+/// worker sends the stored JSON text through unchanged (`serde_json::value::RawValue`) instead
+/// of parsing and re-serialising thousands of records; both give the same JSON.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
-pub struct PullResponse {
+pub struct PullResponse<V = Value> {
     /// Store and send back as `?cursor=`.
     pub cursor: u64,
     /// True when this is a full snapshot (cursor was 0): replace local data.
     pub full: bool,
     pub elders: Vec<VolunteerElderView>,
     /// Visit records (JSON of `visit::VisitRecord`) recorded since the cursor.
-    pub visits: Vec<Value>,
+    pub visits: Vec<V>,
     /// Surges active today in the user's scope (full replacement list).
     pub surges: Vec<SurgeView>,
     /// Elder ids that left the user's scope: delete them locally.
