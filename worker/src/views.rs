@@ -5,7 +5,7 @@ use crate::auth::Principal;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use tanfang_domain::sync::{EmergencyContact, FieldVersions, VisitSummary, VolunteerElderView};
-use tanfang_domain::visit::{follow_ups, FollowUp, VisitRecord};
+use tanfang_domain::visit::{FollowUp, Need};
 
 /// The user object of `/api/auth/login` and `/api/me`.
 pub fn user(principal: &Principal) -> Value {
@@ -126,7 +126,8 @@ pub struct OpenHazardRow {
     pub data: String,
 }
 
-/// A recent visit of an elder (for `last_visits` and open follow-ups).
+/// A recent visit of an elder (for `last_visits` and open follow-ups), selected with
+/// [`recent_visits_sql`]: no record, only the `needs` of the latest one.
 #[derive(Deserialize, Debug, Clone)]
 pub struct RecentVisitRow {
     pub elder_id: String,
@@ -134,8 +135,25 @@ pub struct RecentVisitRow {
     pub date: String,
     pub mode: String,
     pub visitor_name: Option<String>,
-    pub record: String,
+    /// `needs` of the record (JSON array), for the latest visit (`rn` = 1) only.
+    #[serde(default)]
+    pub needs: Option<String>,
     pub rn: i64,
+}
+
+/// SQL of the latest three visits of every elder matching `elder_condition` (a condition on
+/// `elders e`), newest first per elder (`rn` 1–3). The records stay in D1: of the latest visit
+/// only its `needs` are taken (the open needs on the phone's card), so a pull of 10,000 elders
+/// does not carry each record twice.
+pub fn recent_visits_sql(elder_condition: &str) -> String {
+    format!(
+        "SELECT elder_id, id, date, mode, visitor_name, rn, \
+           CASE WHEN rn = 1 THEN json_extract(record, '$.needs') END AS needs FROM \
+         (SELECT v.elder_id, v.id, v.date, v.mode, a.name AS visitor_name, v.record, \
+            ROW_NUMBER() OVER (PARTITION BY v.elder_id ORDER BY v.date DESC, v.server_time DESC) AS rn \
+          FROM visits v LEFT JOIN accounts a ON a.id = v.visitor_id \
+          WHERE v.elder_id IN (SELECT e.id FROM elders e WHERE {elder_condition})) WHERE rn <= 3"
+    )
 }
 
 /// Builds the volunteer view of one elder. `recent` are the elder's latest visits, newest
@@ -162,25 +180,22 @@ pub fn volunteer_elder(
         })
         .collect();
     let versions: FieldVersions = serde_json::from_str(&row.field_versions).unwrap_or_default();
-    let records: Vec<VisitRecord> = recent
-        .iter()
-        .take(2)
-        .filter_map(|v| serde_json::from_str(&v.record).ok())
-        .collect();
     // Hazards come from the care loop's table (open until a home visit finds the item safe or
     // a coordinator closes it), so the phone and the coordinator's board agree.
     let open_hazards: Vec<String> = open_hazards_on_file
         .iter()
         .map(tanfang_domain::care::Hazard::summary_zh)
         .collect();
-    let mut open_needs = Vec::new();
-    if let Some(latest) = records.first() {
-        for follow_up in follow_ups(latest, records.get(1)) {
-            if let FollowUp::Referral { .. } = follow_up {
-                open_needs.push(follow_up.label_zh());
-            }
-        }
-    }
+    // The needs noted at the latest visit are its referral follow-ups (`visit::follow_ups`
+    // turns each need into one `FollowUp::Referral`, whatever the previous visit said).
+    let open_needs: Vec<String> = recent
+        .first()
+        .and_then(|latest| latest.needs.as_deref())
+        .and_then(|text| serde_json::from_str::<Vec<Need>>(text).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|need| FollowUp::Referral { need }.label_zh())
+        .collect();
     let my_role = if row.responsible_id.as_deref() == Some(viewer_id) {
         "responsible"
     } else if row.backup_id.as_deref() == Some(viewer_id) {
@@ -191,7 +206,7 @@ pub fn volunteer_elder(
     let age = row
         .birth_date
         .as_deref()
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .and_then(|d| d.parse::<chrono::NaiveDate>().ok())
         .map(|birth| tanfang_domain::date::age_on(birth, today));
     VolunteerElderView {
         id: row.id,
@@ -240,4 +255,14 @@ pub fn visit_for_phone(record: &str) -> Value {
         }
     }
     value
+}
+
+/// [`visit_for_phone`] done by D1: the SQL expression of the stored record `{alias}.record`
+/// with a drawn signature replaced by `"(signed)"`, and the record text itself (no JSON work at
+/// all) when there is none. The pull sends the result through unparsed.
+pub fn visit_for_phone_sql(alias: &str) -> String {
+    format!(
+        "CASE WHEN json_extract({alias}.record, '$.confirmation.signature') IS NULL THEN {alias}.record \
+         ELSE json_set({alias}.record, '$.confirmation.signature', '(signed)') END"
+    )
 }
