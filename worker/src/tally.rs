@@ -36,7 +36,9 @@ const RECOMPUTE_SQL: &str = "INSERT INTO monthly_tallies (month, community_code,
 /// (a primary-key probe), only that node's elders are counted (the `elders(region_code, tier)`
 /// index). Once a month's cells exist, a dashboard read therefore touches a few hundred region
 /// rows and no elder at all, instead of every elder of the range (which took ~250 ms per read
-/// with 100,000 elders).
+/// with 100,000 elders). `CROSS JOIN` keeps that order: with a plain join SQLite's planner
+/// carries the code range over to `elders` and scans the elders first (measured: 196 ms
+/// against 0.1 ms for 100,000 elders).
 pub fn fill_missing(db: &Db, month: &str, lo: &str, hi: &str, now_ms: i64) -> AppResult<Statement> {
     db.statement(
         "INSERT INTO monthly_tallies (month, community_code, tier, in_scope, visited, declined, updated_at) \
@@ -44,7 +46,7 @@ pub fn fill_missing(db: &Db, month: &str, lo: &str, hi: &str, now_ms: i64) -> Ap
            SUM(e.consent != 'declined'), \
            SUM(e.consent != 'declined' AND EXISTS (SELECT 1 FROM elder_month_visits m WHERE m.elder_id = e.id AND m.month = ?1)), \
            SUM(e.consent = 'declined'), ?4 \
-         FROM regions c JOIN elders e ON e.region_code = c.code \
+         FROM regions c CROSS JOIN elders e ON e.region_code = c.code \
          WHERE c.code BETWEEN ?2 AND ?3 AND e.in_scope = 1 \
            AND NOT EXISTS (SELECT 1 FROM monthly_tallies t WHERE t.month = ?1 AND t.community_code = c.code) \
          GROUP BY e.region_code, COALESCE(e.tier, '')",

@@ -442,30 +442,82 @@ struct DueElderRow {
     community: Option<String>,
     address: String,
     responsible_name: Option<String>,
-    /// The classification facts of the file (`ElderFacts` JSON), picked out by SQLite.
+    /// The classification facts of the file ([`FACTS_SQL`]), picked out by SQLite.
     facts: String,
     consent: String,
 }
 
-/// SQL for the `ElderFacts` of a stored file (`e.file`): only the facts' fields, absent ones
-/// left out (`json_patch` drops nulls), so the due board reads and parses a few dozen bytes per
-/// elder instead of the whole file.
-const FACTS_SQL: &str = "json_patch('{}', json_object('id', e.id, \
-    'birth_date', json(e.file -> '$.birth_date'), 'categories', json(e.file -> '$.categories'), \
-    'capability', json(e.file -> '$.capability'), 'bedridden', json(e.file -> '$.bedridden'), \
-    'mobility_impaired', json(e.file -> '$.mobility_impaired'), 'dementia', json(e.file -> '$.dementia'), \
-    'disability_grade', json(e.file -> '$.disability_grade'), 'serious_illness', json(e.file -> '$.serious_illness'), \
-    'low_income', json(e.file -> '$.low_income'), \
-    'cohabits_with_impaired_elder', json(e.file -> '$.cohabits_with_impaired_elder'), \
-    'cares_for_impaired_child', json(e.file -> '$.cares_for_impaired_child'), \
-    'consent', json(e.file -> '$.consent')))";
+/// SQL for the classification facts of a stored file (`e.file`): one JSON array of the values
+/// of [`FactsRow`]'s fields, in order (null when absent). One `json_extract` with several paths
+/// parses each file once, so the due board reads a hundred bytes per elder instead of the whole
+/// file (~1 KB) and parses no file in the worker.
+const FACTS_SQL: &str = "json_extract(e.file, '$.birth_date', '$.categories', '$.capability', \
+    '$.bedridden', '$.mobility_impaired', '$.dementia', '$.disability_grade', '$.serious_illness', \
+    '$.low_income', '$.cohabits_with_impaired_elder', '$.cares_for_impaired_child', '$.consent')";
+
+/// The values [`FACTS_SQL`] picks out, in order.
+type FactsRow = (
+    Option<chrono::NaiveDate>,
+    Option<Vec<tanfang_domain::elder::Category>>,
+    Option<tanfang_domain::elder::Capability>,
+    Option<bool>,
+    Option<bool>,
+    Option<bool>,
+    Option<u8>,
+    Option<bool>,
+    Option<bool>,
+    Option<bool>,
+    Option<bool>,
+    Option<tanfang_domain::elder::Consent>,
+);
+
+/// `ElderFile::facts` of a stored file from the values of [`FACTS_SQL`] (the ID number stays
+/// out: it is not in the ordinary part of the file).
+fn facts_from_row(id: &str, region_code: &str, json: &str) -> Option<ElderFacts> {
+    let row: FactsRow = serde_json::from_str(json).ok()?;
+    let mut categories = row.1.unwrap_or_default();
+    categories.sort();
+    categories.dedup();
+    Some(ElderFacts {
+        id: id.to_string(),
+        birth_date: row.0,
+        id_number: None,
+        categories,
+        capability: row.2.unwrap_or_default(),
+        bedridden: row.3.unwrap_or_default(),
+        mobility_impaired: row.4.unwrap_or_default(),
+        dementia: row.5.unwrap_or_default(),
+        disability_grade: row.6,
+        serious_illness: row.7.unwrap_or_default(),
+        low_income: row.8.unwrap_or_default(),
+        cohabits_with_impaired_elder: row.9.unwrap_or_default(),
+        cares_for_impaired_child: row.10.unwrap_or_default(),
+        consent: row.11.unwrap_or_default(),
+        region_code: Some(region_code.to_string()),
+    })
+}
 
 #[derive(Deserialize)]
 struct DueVisitRow {
     elder_id: String,
     date: String,
-    mode: String,
-    kind: String,
+    mode: tanfang_domain::policy::VisitMode,
+    #[serde(default)]
+    kind: tanfang_domain::policy::Kind,
+}
+
+/// One item of the due board's answer, written straight to JSON (no `Value` per item).
+#[derive(serde::Serialize)]
+struct DueOut<'a> {
+    elder_id: &'a str,
+    name: Option<&'a str>,
+    community: Option<&'a str>,
+    region_code: Option<&'a str>,
+    address: Option<&'a str>,
+    responsible_name: Option<&'a str>,
+    tier: &'a str,
+    last_visit_date: Option<String>,
+    status: &'a tanfang_domain::schedule::RequirementStatus,
 }
 
 #[derive(Deserialize)]
@@ -554,11 +606,15 @@ pub async fn due(req: Request, ctx: &Ctx) -> AppResult<Response> {
     let elders = rows::<DueElderRow>(&results[0])?;
     let mut visits_by_elder: HashMap<String, Vec<VisitFact>> = HashMap::new();
     for v in rows::<DueVisitRow>(&results[1])? {
-        let fact = serde_json::from_value::<VisitFact>(
-            json!({"date": v.date, "mode": v.mode, "kind": v.kind}),
-        );
-        if let Ok(fact) = fact {
-            visits_by_elder.entry(v.elder_id).or_default().push(fact);
+        if let Ok(date) = v.date.parse() {
+            visits_by_elder
+                .entry(v.elder_id)
+                .or_default()
+                .push(VisitFact {
+                    date,
+                    mode: v.mode,
+                    kind: v.kind,
+                });
         }
     }
     let surges = surge_rows_to_domain(&rows::<SurgeRow>(&results[2])?);
@@ -570,14 +626,9 @@ pub async fn due(req: Request, ctx: &Ctx) -> AppResult<Response> {
                 .push(json!({"id": elder.id, "name": elder.name, "community": elder.community}));
             continue;
         }
-        // As `ElderFile::facts` (the ID number stays out: it is not in the ordinary file).
-        let mut facts: ElderFacts = match serde_json::from_str(&elder.facts) {
-            Ok(facts) => facts,
-            Err(_) => continue,
+        let Some(facts) = facts_from_row(&elder.id, &elder.region_code, &elder.facts) else {
+            continue;
         };
-        facts.categories.sort();
-        facts.categories.dedup();
-        facts.region_code = Some(elder.region_code.clone());
         if let Ok(classification) = tanfang_domain::classify::classify(&facts, &profile, today) {
             classified.push((elder, classification));
         }
@@ -597,8 +648,8 @@ pub async fn due(req: Request, ctx: &Ctx) -> AppResult<Response> {
     let items = due_list(&inputs, &surges, today);
     let by_id: HashMap<&str, &DueElderRow> = elders.iter().map(|e| (e.id.as_str(), e)).collect();
     let total = items.len();
-    let list: Vec<Value> = items
-        .into_iter()
+    let list: Vec<DueOut<'_>> = items
+        .iter()
         .take(limit)
         .map(|item| {
             let elder = by_id.get(item.elder_id.as_str());
@@ -606,17 +657,17 @@ pub async fn due(req: Request, ctx: &Ctx) -> AppResult<Response> {
                 .get(&item.elder_id)
                 .and_then(|v| v.iter().map(|f| f.date).max())
                 .map(|d| d.to_string());
-            json!({
-                "elder_id": item.elder_id,
-                "name": elder.map(|e| e.name.clone()),
-                "community": elder.and_then(|e| e.community.clone()),
-                "region_code": elder.map(|e| e.region_code.clone()),
-                "address": elder.map(|e| e.address.clone()),
-                "responsible_name": elder.and_then(|e| e.responsible_name.clone()),
-                "tier": item.tier,
-                "last_visit_date": last_visit,
-                "status": item.status,
-            })
+            DueOut {
+                elder_id: &item.elder_id,
+                name: elder.map(|e| e.name.as_str()),
+                community: elder.and_then(|e| e.community.as_deref()),
+                region_code: elder.map(|e| e.region_code.as_str()),
+                address: elder.map(|e| e.address.as_str()),
+                responsible_name: elder.and_then(|e| e.responsible_name.as_deref()),
+                tier: &item.tier,
+                last_visit_date: last_visit,
+                status: &item.status,
+            }
         })
         .collect();
     http::json(
