@@ -92,8 +92,8 @@ pub fn board_lines<'a>(groups: Vec<(String, Vec<&'a DueItem>)>) -> Vec<BoardLine
 
 #[derive(Clone, Debug, PartialEq)]
 struct DueData {
-    board: DueBoard,
-    people: Vec<Person>,
+    board: Arc<DueBoard>,
+    people: Arc<Vec<Person>>,
 }
 
 /// Ids of the elders with `category`, from the registry's compact list (fetched once).
@@ -128,14 +128,12 @@ pub fn CoordDuePage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     // The elder just reassigned: the redrawn board scrolls to it.
     let focus = RwSignal::new(None::<String>);
-    let data = LocalResource::new(move || {
+    // The board and the people load side by side (two resources start at once).
+    let board = LocalResource::new(move || {
         reload.track();
-        async move {
-            let board = console_api::due("", DUE_LIMIT).await?;
-            let people = console_api::people().await.unwrap_or_default();
-            Ok::<_, ConsoleError>(Arc::new(DueData { board, people }))
-        }
+        async move { console_api::due("", DUE_LIMIT).await.map(Arc::new) }
     });
+    let people = LocalResource::new(|| async { Arc::new(console_api::people().await.unwrap_or_default()) });
     let index_cache = StoredValue::new_local(None::<Arc<ElderIndex>>);
     let category_ids = LocalResource::new(move || {
         let category = category.get();
@@ -187,7 +185,7 @@ pub fn CoordDuePage() -> impl IntoView {
                     // Read the filters before awaiting so that they are tracked.
                     let (tier, mode, only_overdue, by_visitor) = (tier.get(), mode.get(), only_overdue.get(), by_visitor.get());
                     Suspend::new(async move {
-                        let data = data.await?;
+                        let data = Arc::new(DueData { board: board.await?, people: people.await });
                         let with_category = category_ids.await?;
                         let filter = DueFilter { tier, mode, only_overdue, with_category };
                         Ok::<_, ConsoleError>(view! { <Board data=data filter=filter by_visitor=by_visitor reload=reload focus=focus /> })

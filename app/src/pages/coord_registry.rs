@@ -201,7 +201,9 @@ fn RegistryTable(index: Arc<ElderIndex>, filter: Memo<RegistryFilter>) -> impl I
         })
     };
     view! {
-        <p class="count" data-testid="registry-total" data-total=move || count.get().to_string()>
+        // data-query: the search the list now shows (for tests and the console benchmark).
+        <p class="count" data-testid="registry-total" data-total=move || count.get().to_string()
+            data-query=move || filter.with(|f| f.q.clone())>
             {move || ct(i18n, "reg.total")}" "{move || count.get()}" "{move || ct(i18n, "reg.people_unit")}
         </p>
         <Show when=move || count.get() == 0>
