@@ -30,7 +30,7 @@ pub mod views;
 use context::Ctx;
 use error::{AppError, AppResult};
 use handlers::{admin, auth as auth_handlers, care, dev, elders, groups, setup, sync};
-use worker::{event, Context, Env, Method, Request, Response};
+use worker::{event, Context, Env, Method, Request, Response, ScheduleContext, ScheduledEvent};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _worker_context: Context) -> worker::Result<Response> {
@@ -53,6 +53,37 @@ async fn fetch(req: Request, env: Env, _worker_context: Context) -> worker::Resu
     let _ = headers.set("x-d1-round-trips", &ctx.db.round_trips().to_string());
     let _ = headers.set("x-d1-statements", &ctx.db.statements().to_string());
     Ok(response)
+}
+
+/// The cron trigger (`[triggers]` in `wrangler.toml`, every minute): sends the SMS messages
+/// that are due — new ones and retries after their back-off — through the configured channel,
+/// so emergency contacts hear of a device alert without anyone pressing a button. Locally,
+/// `wrangler dev --test-scheduled` runs it on `GET /__scheduled` (the tests do).
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _schedule: ScheduleContext) {
+    let database = match env.d1("DB") {
+        Ok(database) => database,
+        Err(error) => {
+            worker::console_error!("scheduled: no D1 binding: {error}");
+            return;
+        }
+    };
+    let ctx = Ctx {
+        db: store::Db::new(database),
+        ip: "cron".into(),
+        now_ms: worker::Date::now().as_millis() as i64,
+        env,
+    };
+    match care::deliver_through_configured_channel(&ctx, ctx.now_ms).await {
+        Ok((sent, retrying, failed)) => {
+            if sent + retrying + failed > 0 {
+                worker::console_log!(
+                    "scheduled: SMS sent {sent}, retrying {retrying}, failed {failed}"
+                );
+            }
+        }
+        Err(error) => worker::console_error!("scheduled: SMS delivery failed: {error:?}"),
+    }
 }
 
 /// The route table.

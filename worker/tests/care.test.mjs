@@ -437,6 +437,26 @@ test('outbox: failed SMS attempts are retried with back-off, then marked failed;
   assert.equal(errorOf(run).field, 'at');
 });
 
+test('the cron trigger sends due SMS messages without anyone pressing a button', async () => {
+  const elderId = mine[3];
+  const device = await registerDevice(elderId, 'call_button');
+  const res = await webhook(device, { device_id: device.id, message_id: `m-${randomUUID()}`, elder_id: elderId, event: 'pressed', sent_at_ms: Date.now() });
+  assert.equal(res.status, 201, res.text);
+  const rows = async () => (await request('GET', `/api/care/outbox?elder_id=${elderId}`, { cookie: coord.cookie })).json.outbox;
+  const queued = (await rows()).filter((n) => n.state === 'pending');
+  assert.ok(queued.length >= 1, 'SMS to the emergency contacts queued');
+  // `wrangler dev --test-scheduled` runs the worker's `scheduled` handler (the cron of
+  // wrangler.toml [triggers]) on this path.
+  const run = await request('GET', '/__scheduled?cron=*+*+*+*+*');
+  assert.equal(run.status, 200, run.text);
+  const after = await rows();
+  for (const n of queued) {
+    const now = after.find((m) => m.id === n.id);
+    assert.equal(now.state, 'sent', `message ${n.id} sent by the cron run`);
+    assert.equal(now.attempts, 1);
+  }
+});
+
 test('care endpoints need a session and the right role', async () => {
   let res = await request('GET', '/api/care/board');
   assert.equal(res.status, 401);

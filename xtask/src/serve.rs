@@ -86,6 +86,8 @@ pub fn start(tools: &Tools, options: ServeOptions<'_>) -> Result<Server> {
             "--var",
             "DEV_SEED:1",
             "--show-interactive-dev-session=false",
+            // `GET /__scheduled` runs the cron trigger (SMS delivery) on demand.
+            "--test-scheduled",
             "--log-level",
             "warn",
         ])

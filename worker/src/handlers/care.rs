@@ -1334,7 +1334,7 @@ async fn outbox(req: Request, ctx: &Ctx) -> AppResult<Response> {
     http::json(&json!({ "outbox": list }))
 }
 
-/// `POST /api/care/outbox/deliver` (admin; a scheduled job in production): attempts the due
+/// `POST /api/care/outbox/deliver` (admin; the cron trigger runs the same every minute): attempts the due
 /// SMS messages through the configured channel. With `DEV_SEED=1` only: `?at=<ms>` runs as of
 /// a later instant (to reach retry times without waiting) and `?fail=1` makes every attempt
 /// fail (fault injection for the retry path).
@@ -1362,10 +1362,24 @@ async fn deliver(req: Request, ctx: &Ctx) -> AppResult<Response> {
     if fail && !dev {
         return Err(AppError::invalid("fail", "仅限开发环境 (development only)"));
     }
-    let policy = RetryPolicy::default();
     let (sent, retrying, failed) = if fail {
-        notify::deliver_due(ctx, &FailingChannel, now, &policy).await?
-    } else if ctx.var("SMS_CHANNEL").as_deref() == Some("http") {
+        notify::deliver_due(ctx, &FailingChannel, now, &RetryPolicy::default()).await?
+    } else {
+        deliver_through_configured_channel(ctx, now).await?
+    };
+    http::json(&json!({"sent": sent, "retrying": retrying, "failed": failed}))
+}
+
+/// One delivery run through the deployment's SMS channel (`SMS_CHANNEL=http` with
+/// `SMS_ENDPOINT` and the `SMS_TOKEN` secret; the log channel otherwise): the admin's
+/// `POST /api/care/outbox/deliver` and the cron trigger (`scheduled` in `lib.rs`) both call it.
+/// Returns (sent, retrying, failed).
+pub async fn deliver_through_configured_channel(
+    ctx: &Ctx,
+    now_ms: i64,
+) -> AppResult<(u32, u32, u32)> {
+    let policy = RetryPolicy::default();
+    if ctx.var("SMS_CHANNEL").as_deref() == Some("http") {
         let channel = HttpSmsChannel {
             endpoint: ctx.var("SMS_ENDPOINT").unwrap_or_default(),
             token: ctx
@@ -1374,11 +1388,10 @@ async fn deliver(req: Request, ctx: &Ctx) -> AppResult<Response> {
                 .map(|s| s.to_string())
                 .unwrap_or_default(),
         };
-        notify::deliver_due(ctx, &channel, now, &policy).await?
+        notify::deliver_due(ctx, &channel, now_ms, &policy).await
     } else {
-        notify::deliver_due(ctx, &LogChannel, now, &policy).await?
-    };
-    http::json(&json!({"sent": sent, "retrying": retrying, "failed": failed}))
+        notify::deliver_due(ctx, &LogChannel, now_ms, &policy).await
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
