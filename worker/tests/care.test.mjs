@@ -300,6 +300,42 @@ test('care services against the catalogues and policy advice are recorded with w
   assert.equal(res.json.benefit_label, '高龄津贴');
 });
 
+test('the elder file lists services with who delivered them, and past policy advice, in scope', async () => {
+  const elderId = mine[2];
+  let res = await request('POST', '/api/care/services', { cookie: coord.cookie, body: { elder_id: elderId, service_code: 'jining-5', duration_minutes: 45, satisfaction: 'satisfied', date: daysAgo(2) } });
+  assert.equal(res.status, 201, res.text);
+  const serviceId = res.json.id;
+  res = await request('GET', `/api/care/services?elder_id=${elderId}`, { cookie: coord.cookie });
+  assert.equal(res.status, 200, res.text);
+  const service = res.json.services.find((s) => s.id === serviceId);
+  assert.equal(service.service_name, '精神慰藉服务');
+  assert.equal(service.by, coord.user.id);
+  assert.equal(service.by_name, coord.user.name);
+  assert.equal(service.date, daysAgo(2));
+  res = await request('GET', `/api/care/services?elder_id=${elderId}`, { cookie: coord2.cookie });
+  assert.equal(res.status, 404, 'outside coord2\'s region');
+
+  res = await request('POST', '/api/care/advice', { cookie: coord.cookie, body: { elder_id: elderId, benefit: 'nursing_subsidy', outcome: 'informed', detail: '可申请护理补贴' } });
+  assert.equal(res.status, 201, res.text);
+  assert.equal(res.json.outcome_label, '已告知');
+  const adviceId = res.json.id;
+  res = await request('GET', `/api/care/advice?elder_id=${elderId}`, { cookie: volunteer1.cookie });
+  assert.equal(res.status, 200, res.text);
+  const given = res.json.advice.find((a) => a.id === adviceId);
+  assert.equal(given.benefit, 'nursing_subsidy');
+  assert.equal(given.benefit_label, '护理补贴');
+  assert.equal(given.outcome_label, '已告知');
+  assert.equal(given.detail, '可申请护理补贴');
+  assert.equal(given.by_name, coord.user.name);
+  res = await request('GET', `/api/care/advice?elder_id=${elderId}`, { cookie: volunteer3.cookie });
+  assert.equal(res.status, 404, 'not volunteer3\'s elder');
+  res = await request('GET', `/api/care/advice?elder_id=${elderId}`, { cookie: coord2.cookie });
+  assert.equal(res.status, 404);
+  res = await request('GET', '/api/care/advice', { cookie: coord.cookie });
+  assert.equal(res.status, 422);
+  assert.equal(errorOf(res).field, 'elder_id');
+});
+
 // ---------------------------------------------------------------------------------------------
 // Devices
 // ---------------------------------------------------------------------------------------------
@@ -331,6 +367,25 @@ test('device registration is the coordinator\'s, in scope', async () => {
   res = await request('POST', '/api/care/devices', { cookie: coord.cookie, body: { elder_id: mine[0], kind: 'toaster' } });
   assert.equal(res.status, 422);
   assert.equal(errorOf(res).field, 'kind');
+});
+
+test('an elder\'s devices are listed for the coordinator of the region, without their secrets', async () => {
+  const elderId = mine[4];
+  const device = await registerDevice(elderId, 'health_monitor');
+  let res = await request('GET', `/api/care/devices?elder_id=${elderId}`, { cookie: coord.cookie });
+  assert.equal(res.status, 200, res.text);
+  const listed = res.json.devices.find((d) => d.id === device.id);
+  assert.ok(listed, 'the new device is listed');
+  assert.equal(listed.kind, 'health_monitor');
+  assert.equal(listed.kind_label, '健康监测');
+  assert.equal(listed.created_by_name, coord.user.name);
+  assert.equal(listed.last_message_at, null);
+  assert.ok(!res.text.includes(device.secret), 'the secret is shown once, at registration only');
+  assert.ok(res.json.devices.every((d) => !('secret' in d)));
+  res = await request('GET', `/api/care/devices?elder_id=${elderId}`, { cookie: coord2.cookie });
+  assert.equal(res.status, 404, 'outside coord2\'s region');
+  res = await request('GET', `/api/care/devices?elder_id=${elderId}`, { cookie: volunteer1.cookie });
+  assert.equal(res.status, 403, 'a volunteer does not manage devices');
 });
 
 test('webhook: signed message raises one alert; duplicates, bad signatures, other elders and replays are refused', async () => {

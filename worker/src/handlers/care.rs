@@ -85,11 +85,13 @@ pub async fn route(req: Request, ctx: &Ctx, segments: &[&str]) -> AppResult<Resp
         (Post, ["api", "care", "family-duty", id, action @ ("remind" | "resolve")]) => {
             family_duty_action(req, ctx, id, action).await
         }
+        (Get, ["api", "care", "devices"]) => list_devices(req, ctx).await,
         (Post, ["api", "care", "devices"]) => register_device(req, ctx).await,
         (Post, ["api", "care", "devices", "webhook"]) => device_webhook(req, ctx).await,
         (Get, ["api", "care", "catalogue"]) => catalogue(req, ctx).await,
         (Get, ["api", "care", "services"]) => list_services(req, ctx).await,
         (Post, ["api", "care", "services"]) => record_service(req, ctx).await,
+        (Get, ["api", "care", "advice"]) => list_advice(req, ctx).await,
         (Post, ["api", "care", "advice"]) => record_advice(req, ctx).await,
         (Get, ["api", "care", "notifications"]) => my_notifications(req, ctx).await,
         (Get, ["api", "care", "outbox"]) => outbox(req, ctx).await,
@@ -1075,6 +1077,52 @@ async fn register_device(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     )
 }
 
+#[derive(Deserialize)]
+struct DeviceListRow {
+    id: String,
+    kind: String,
+    created_at: i64,
+    #[serde(default)]
+    created_by_name: Option<String>,
+    #[serde(default)]
+    last_message_at: Option<i64>,
+}
+
+/// `GET /api/care/devices?elder_id=` (coordinator, own subtree): the devices bound to one
+/// elder, newest first, with when each last sent an accepted message. Never the secret.
+async fn list_devices(req: Request, ctx: &Ctx) -> AppResult<Response> {
+    let principal = require(ctx, &req).await?;
+    principal.require_coordinator()?;
+    let elder_id = query_param(&req, "elder_id")
+        .ok_or_else(|| AppError::invalid("elder_id", "缺少 elder_id (elder_id required)"))?;
+    let elder = governed_elder(ctx, &principal, &elder_id).await?;
+    let rows = ctx
+        .db
+        .all::<DeviceListRow>(
+            "SELECT d.id, d.kind, d.created_at, a.name AS created_by_name, \
+             (SELECT MAX(m.received_at) FROM device_messages m WHERE m.device_id = d.id) AS last_message_at \
+             FROM devices d LEFT JOIN accounts a ON a.id = d.created_by \
+             WHERE d.elder_id = ?1 ORDER BY d.created_at DESC, d.id LIMIT 100",
+            args![elder.id.as_str()],
+        )
+        .await?;
+    let devices: Vec<Value> = rows
+        .into_iter()
+        .map(|row| {
+            let label = DeviceKind::parse(&row.kind).map(DeviceKind::label_zh);
+            json!({
+                "id": row.id,
+                "kind": row.kind,
+                "kind_label": label,
+                "created_at": row.created_at,
+                "created_by_name": row.created_by_name,
+                "last_message_at": row.last_message_at,
+            })
+        })
+        .collect();
+    http::json(&json!({ "devices": devices }))
+}
+
 /// HMAC-SHA256 of `data` under `key`, through WebCrypto.
 async fn hmac_sha256(key: &[u8], data: &[u8]) -> AppResult<Vec<u8>> {
     let fail = |what: &str, e: wasm_bindgen::JsValue| AppError::Internal(format!("{what}: {e:?}"));
@@ -1483,6 +1531,8 @@ async fn record_service(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
 struct ServiceRow {
     id: String,
     data: String,
+    #[serde(default)]
+    by_name: Option<String>,
 }
 
 /// `GET /api/care/services?elder_id=`: the services delivered to one elder, newest first.
@@ -1494,7 +1544,8 @@ async fn list_services(req: Request, ctx: &Ctx) -> AppResult<Response> {
     let rows = ctx
         .db
         .all::<ServiceRow>(
-            "SELECT id, data FROM service_deliveries WHERE elder_id = ?1 ORDER BY date DESC, created_at DESC LIMIT 200",
+            "SELECT s.id, s.data, a.name AS by_name FROM service_deliveries s LEFT JOIN accounts a ON a.id = s.delivered_by \
+             WHERE s.elder_id = ?1 ORDER BY s.date DESC, s.created_at DESC LIMIT 200",
             args![elder.id.as_str()],
         )
         .await?;
@@ -1507,6 +1558,7 @@ async fn list_services(req: Request, ctx: &Ctx) -> AppResult<Response> {
             .map(|entry| entry.name_zh);
         value["id"] = json!(row.id);
         value["service_name"] = json!(name);
+        value["by_name"] = json!(row.by_name);
         services.push(value);
     }
     http::json(&json!({ "services": services }))
@@ -1561,5 +1613,42 @@ async fn record_advice(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
         .await?;
     value["id"] = json!(id);
     value["benefit_label"] = json!(advice.benefit.label_zh());
+    value["outcome_label"] = json!(advice.outcome.label_zh());
     http::json_status(&value, 201)
+}
+
+#[derive(Deserialize)]
+struct AdviceRow {
+    id: String,
+    data: String,
+    #[serde(default)]
+    by_name: Option<String>,
+}
+
+/// `GET /api/care/advice?elder_id=`: the policy advice given to one elder (政策宣讲), newest
+/// first; scoped like the services (assigned volunteer, or a coordinator of the region).
+async fn list_advice(req: Request, ctx: &Ctx) -> AppResult<Response> {
+    let principal = require(ctx, &req).await?;
+    let elder_id = query_param(&req, "elder_id")
+        .ok_or_else(|| AppError::invalid("elder_id", "缺少 elder_id (elder_id required)"))?;
+    let elder = visitable_elder(ctx, &principal, &elder_id).await?;
+    let rows = ctx
+        .db
+        .all::<AdviceRow>(
+            "SELECT p.id, p.data, a.name AS by_name FROM policy_advice p LEFT JOIN accounts a ON a.id = p.given_by \
+             WHERE p.elder_id = ?1 ORDER BY p.date DESC, p.created_at DESC LIMIT 200",
+            args![elder.id.as_str()],
+        )
+        .await?;
+    let mut advice = Vec::new();
+    for row in rows {
+        let stored: PolicyAdvice = serde_json::from_str(&row.data)?;
+        let mut value = serde_json::to_value(&stored)?;
+        value["id"] = json!(row.id);
+        value["benefit_label"] = json!(stored.benefit.label_zh());
+        value["outcome_label"] = json!(stored.outcome.label_zh());
+        value["by_name"] = json!(row.by_name);
+        advice.push(value);
+    }
+    http::json(&json!({ "advice": advice }))
 }
