@@ -234,3 +234,169 @@ pub async fn notifications() -> ConsoleResult<Vec<Notice>> {
         .await?
         .notifications)
 }
+
+// ---------------------------------------------------------------------------------------------
+// The elder file's care sections (coordinator console): devices, services delivered, advice
+// ---------------------------------------------------------------------------------------------
+
+/// A device bound to an elder, as listed (never with its secret).
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct Device {
+    pub id: String,
+    pub kind: String,
+    #[serde(default)]
+    pub kind_label: Option<String>,
+    pub created_at: i64,
+    #[serde(default)]
+    pub created_by_name: Option<String>,
+    #[serde(default)]
+    pub last_message_at: Option<i64>,
+}
+
+/// A device just registered: the only answer that carries its HMAC secret.
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct RegisteredDevice {
+    pub id: String,
+    pub elder_id: String,
+    pub kind: String,
+    pub secret: String,
+}
+
+#[derive(Deserialize)]
+struct DevicesAnswer {
+    devices: Vec<Device>,
+}
+
+/// The devices bound to one elder (coordinator, own region).
+pub async fn devices(elder_id: &str) -> ConsoleResult<Vec<Device>> {
+    let path = format!(
+        "/api/care/devices?elder_id={}",
+        console_api::encode(elder_id)
+    );
+    Ok(console_api::get::<DevicesAnswer>(&path).await?.devices)
+}
+
+/// Registers a device of `kind` (a `DeviceKind` wire name) for an elder; the answer's secret
+/// is shown once and never again.
+pub async fn register_device(elder_id: &str, kind: &str) -> ConsoleResult<RegisteredDevice> {
+    console_api::post(
+        "/api/care/devices",
+        &json!({ "elder_id": elder_id, "kind": kind }),
+    )
+    .await
+}
+
+/// One entry of the service catalogues (平利 附件2, 天津 附件2, 济宁).
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct CatalogueEntry {
+    pub source: String,
+    pub code: String,
+    pub group_zh: String,
+    pub name_zh: String,
+    #[serde(default)]
+    pub detail_zh: String,
+}
+
+#[derive(Deserialize)]
+struct CatalogueAnswer {
+    entries: Vec<CatalogueEntry>,
+}
+
+pub async fn catalogue() -> ConsoleResult<Vec<CatalogueEntry>> {
+    Ok(console_api::get::<CatalogueAnswer>("/api/care/catalogue")
+        .await?
+        .entries)
+}
+
+/// A care service delivered to an elder.
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct ServiceDelivered {
+    pub id: String,
+    pub service_code: String,
+    #[serde(default)]
+    pub service_name: Option<String>,
+    pub by: String,
+    #[serde(default)]
+    pub by_name: Option<String>,
+    pub date: String,
+    pub duration_minutes: u32,
+    #[serde(default)]
+    pub satisfaction: Option<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Deserialize)]
+struct ServicesAnswer {
+    services: Vec<ServiceDelivered>,
+}
+
+pub async fn services(elder_id: &str) -> ConsoleResult<Vec<ServiceDelivered>> {
+    let path = format!(
+        "/api/care/services?elder_id={}",
+        console_api::encode(elder_id)
+    );
+    Ok(console_api::get::<ServicesAnswer>(&path).await?.services)
+}
+
+/// A service to record. `duration_minutes` is sent as typed (a number when it is one, else
+/// the text) so that the server's check names the field either way.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct NewService {
+    pub elder_id: String,
+    pub service_code: String,
+    pub duration_minutes: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub satisfaction: Option<String>,
+    pub note: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+}
+
+pub async fn record_service(service: &NewService) -> ConsoleResult<ServiceDelivered> {
+    console_api::post("/api/care/services", service).await
+}
+
+/// Policy advice given to an elder (政策宣讲).
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct Advice {
+    pub id: String,
+    pub date: String,
+    pub benefit: String,
+    #[serde(default)]
+    pub benefit_label: Option<String>,
+    #[serde(default)]
+    pub detail: String,
+    pub outcome: String,
+    #[serde(default)]
+    pub outcome_label: Option<String>,
+    #[serde(default)]
+    pub by_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct AdviceAnswer {
+    advice: Vec<Advice>,
+}
+
+pub async fn advice(elder_id: &str) -> ConsoleResult<Vec<Advice>> {
+    let path = format!(
+        "/api/care/advice?elder_id={}",
+        console_api::encode(elder_id)
+    );
+    Ok(console_api::get::<AdviceAnswer>(&path).await?.advice)
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct NewAdvice {
+    pub elder_id: String,
+    pub benefit: String,
+    pub detail: String,
+    pub outcome: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+}
+
+pub async fn record_advice(advice: &NewAdvice) -> ConsoleResult<Advice> {
+    console_api::post("/api/care/advice", advice).await
+}

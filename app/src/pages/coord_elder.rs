@@ -17,6 +17,7 @@ use crate::components::coord_text::{
 };
 use crate::console_api::{self, AssignRequest, ConsoleError, ElderDetail, Person, RegionNode};
 use crate::i18n::use_i18n;
+use crate::pages::coord_elder_care::ElderCareSections;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -353,6 +354,7 @@ fn ElderForm(data: Loaded) -> impl IntoView {
     };
     let people = data.people.clone();
     let elder_id = data.file.id.clone();
+    let care_elder_id = data.file.id.clone();
     let visits = data
         .detail
         .as_ref()
@@ -580,6 +582,9 @@ fn ElderForm(data: Loaded) -> impl IntoView {
             <AssignOne elder_id=elder_id.clone() people=people.clone() file=file />
         </Show>
         <RecentVisits visits=visits />
+        <Show when=move || !is_new>
+            <ElderCareSections elder_id=care_elder_id.clone() />
+        </Show>
     }
 }
 

@@ -11,6 +11,8 @@ pub mod coord_due;
 #[cfg(feature = "office")]
 pub mod coord_elder;
 #[cfg(feature = "office")]
+pub mod coord_elder_care;
+#[cfg(feature = "office")]
 pub mod coord_forms;
 #[cfg(feature = "office")]
 pub mod coord_import;
