@@ -23,10 +23,14 @@ test('screenshots of the main pages at 360x740', async ({ app, page, volunteer }
   await screenshot(page, testInfo, '07-certificate');
   await app.gotoSettings();
   await screenshot(page, testInfo, '08-settings');
+  await expect(page.getByTestId('nav-today')).toHaveText('今日探访');
   await page.getByTestId('lang-en').click();
+  // Texts follow the switch at once, without a reload.
+  await expect(page.getByTestId('nav-today')).toHaveText('Today');
   await page.getByTestId('nav-today').click();
   await app.waitForTodayList();
   await screenshot(page, testInfo, '09-today-english');
   await page.getByTestId('nav-settings').click();
   await page.getByTestId('lang-zh').click();
+  await expect(page.getByTestId('nav-settings')).toHaveText('设置');
 });

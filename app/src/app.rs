@@ -55,7 +55,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Show
                 when=move || ready.get()
-                fallback=move || view! { <p class="loading" data-testid="loading">{move || i18n.t("app.loading")}</p> }
+                fallback=move || view! { <p class="loading" data-testid="loading">{i18n.tr("app.loading")}</p> }
             >
                 <Layout>
                     <Routes fallback=NotFound>
@@ -66,9 +66,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/elder/:id/emergency") view=|| view! { <Authenticated><crate::pages::emergency::EmergencyPage /></Authenticated> } />
                         <Route path=path!("/hours") view=|| view! { <Authenticated><MyHoursPage /></Authenticated> } />
                         <Route path=path!("/certificate") view=|| view! { <Authenticated><CertificatePage /></Authenticated> } />
-                        // The console and the groups' pages: only in the office bundle.
-                        <OfficeRoutes />
                         <Route path=path!("/settings") view=|| view! { <Authenticated><SettingsPage /></Authenticated> } />
+                        // The console and the groups' pages (office bundle). MUST stay last: in the
+                        // phone bundle this is `()`, which ends the matching (no route after it is
+                        // tried), so unknown and office paths reach the fallback.
+                        <OfficeRoutes />
                     </Routes>
                 </Layout>
             </Show>
@@ -85,7 +87,7 @@ fn Layout(children: Children) -> impl IntoView {
     view! {
         <div class="layout">
             <header class="top-bar no-print">
-                <h1 class="app-title">{move || i18n.t("app.title")}</h1>
+                <h1 class="app-title">{i18n.tr("app.title")}</h1>
                 <Show when=logged_in>
                     <SyncBar />
                 </Show>

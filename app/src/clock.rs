@@ -52,3 +52,11 @@ pub fn new_id(prefix: &str) -> String {
         });
     format!("{prefix}-{uuid}")
 }
+
+/// Adds a mark to the browser's performance timeline (`performance.mark`), so benchmarks can
+/// time app events from the page (`e2e/bench/app-bench.mjs` reads `tanfang:visit-saved`).
+pub fn performance_mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
+        let _ = performance.mark(name);
+    }
+}

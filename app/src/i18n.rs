@@ -53,6 +53,15 @@ impl I18n {
     pub fn t(&self, key: &'static str) -> &'static str {
         translate(self.lang.get(), key)
     }
+
+    /// The text as a signal, for a text node in `view!`: `{i18n.tr("key")}`. Same result as
+    /// `{move || i18n.t("key")}`, but every text is the one type `Signal<&str>` where each
+    /// closure would be its own type with its own copy of the rendering code — this keeps the
+    /// phone's download smaller.
+    pub fn tr(&self, key: &'static str) -> Signal<&'static str> {
+        let lang = self.lang;
+        Signal::derive(move || translate(lang.get(), key))
+    }
 }
 
 pub fn use_i18n() -> I18n {

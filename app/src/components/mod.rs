@@ -27,7 +27,7 @@ pub fn error_view(errors: ArcRwSignal<Errors>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="error-box" role="alert" data-testid="page-error">
-            <strong>{move || i18n.t("error.title")}</strong>
+            <strong>{i18n.tr("error.title")}</strong>
             <ul>
                 {move || {
                     errors

@@ -16,18 +16,18 @@ pub fn BottomNav() -> impl IntoView {
     view! {
         <nav class="bottom-nav" data-testid="bottom-nav">
             <A href="/" exact=true attr:data-testid="nav-today">
-                {move || i18n.t("nav.today")}
+                {i18n.tr("nav.today")}
             </A>
             <A href="/hours" attr:data-testid="nav-hours">
-                {move || i18n.t("nav.hours")}
+                {i18n.tr("nav.hours")}
             </A>
             <Show when=is_coordinator>
                 <a href="/coord" data-testid="nav-console">
-                    {move || i18n.t("nav.console")}
+                    {i18n.tr("nav.console")}
                 </a>
             </Show>
             <A href="/settings" attr:data-testid="nav-settings">
-                {move || i18n.t("nav.settings")}
+                {i18n.tr("nav.settings")}
             </A>
         </nav>
     }

@@ -19,23 +19,23 @@ pub fn CertificatePage() -> impl IntoView {
     };
     view! {
         <article class="certificate" data-testid="certificate-page">
-            <h2 class="certificate-title">{move || i18n.t("cert.title")}</h2>
-            <p>{move || i18n.t("cert.body")}</p>
+            <h2 class="certificate-title">{i18n.tr("cert.title")}</h2>
+            <p>{i18n.tr("cert.body")}</p>
             <dl class="facts">
-                <dt>{move || i18n.t("cert.volunteer")}</dt>
+                <dt>{i18n.tr("cert.volunteer")}</dt>
                 <dd data-testid="certificate-name">{session.name.clone()}</dd>
-                <dt>{move || i18n.t("cert.account")}</dt>
+                <dt>{i18n.tr("cert.account")}</dt>
                 <dd>{session.login.clone()}</dd>
             </dl>
             <Suspense fallback=|| ()>
                 {move || rows.get().map(|result| result.map(|rows| view! { <HoursTable rows=rows /> }))}
             </Suspense>
             <div class="certificate-sign">
-                <p>{move || i18n.t("cert.stamp")}</p>
+                <p>{i18n.tr("cert.stamp")}</p>
                 <p>{move || format!("{}: {}", i18n.t("cert.issued"), clock::today())}</p>
             </div>
             <button type="button" class="big-button primary no-print" data-testid="certificate-print" on:click=print>
-                {move || i18n.t("cert.print")}
+                {i18n.tr("cert.print")}
             </button>
         </article>
     }

@@ -62,7 +62,7 @@ pub fn ElderCardPage() -> impl IntoView {
     view! {
         <section class="elder-card" data-testid="elder-card">
             <A href="/" attr:class="back-link">{move || format!("‹ {}", i18n.t("nav.back"))}</A>
-            <Suspense fallback=move || view! { <p class="loading">{move || i18n.t("app.loading")}</p> }>
+            <Suspense fallback=move || view! { <p class="loading">{i18n.tr("app.loading")}</p> }>
                 {move || {
                     card.get()
                         .map(|result| match result {
@@ -104,19 +104,19 @@ fn Card(data: CardData) -> impl IntoView {
             {age.map(|age| view! { <small class="elder-age" data-testid="elder-age">{move || format!(" {age}{}", i18n.t("elder.age"))}</small> })}
         </h2>
         <dl class="facts">
-            <dt>{move || i18n.t("elder.address")}</dt>
+            <dt>{i18n.tr("elder.address")}</dt>
             <dd data-testid="elder-address">{format!("{} {}", elder.community, elder.address)}</dd>
-            <dt>{move || i18n.t("elder.phone")}</dt>
+            <dt>{i18n.tr("elder.phone")}</dt>
             <dd>
-                <Show when=move || has_phone fallback=move || view! { <span>{move || i18n.t("elder.none")}</span> }>
+                <Show when=move || has_phone fallback=move || view! { <span>{i18n.tr("elder.none")}</span> }>
                     <a class="call-button" href=format!("tel:{phone}") data-testid="elder-call">
                         {format!("📞 {}", phone)}
                     </a>
                 </Show>
             </dd>
         </dl>
-        <h3>{move || i18n.t("elder.contacts")}</h3>
-        <Show when=move || !no_contacts fallback=move || view! { <p>{move || i18n.t("elder.none")}</p> }>
+        <h3>{i18n.tr("elder.contacts")}</h3>
+        <Show when=move || !no_contacts fallback=move || view! { <p>{i18n.tr("elder.none")}</p> }>
             <ol class="contacts" data-testid="elder-contacts">
                 {contacts
                     .iter()
@@ -132,14 +132,14 @@ fn Card(data: CardData) -> impl IntoView {
                     .collect_view()}
             </ol>
         </Show>
-        <h3>{move || i18n.t("elder.hazards")}</h3>
-        <Show when=move || !no_hazards fallback=move || view! { <p>{move || i18n.t("elder.none")}</p> }>
+        <h3>{i18n.tr("elder.hazards")}</h3>
+        <Show when=move || !no_hazards fallback=move || view! { <p>{i18n.tr("elder.none")}</p> }>
             <ul class="hazards" data-testid="elder-hazards">
                 {hazards.iter().map(|item| view! { <li>{item.clone()}</li> }).collect_view()}
             </ul>
         </Show>
-        <h3>{move || i18n.t("elder.last_visits")}</h3>
-        <Show when=move || !no_visits fallback=move || view! { <p>{move || i18n.t("today.never_visited")}</p> }>
+        <h3>{i18n.tr("elder.last_visits")}</h3>
+        <Show when=move || !no_visits fallback=move || view! { <p>{i18n.tr("today.never_visited")}</p> }>
             <ul class="visits" data-testid="elder-visits">
                 {visits
                     .iter()
@@ -151,7 +151,7 @@ fn Card(data: CardData) -> impl IntoView {
                             <li data-testid="elder-visit" data-synced=synced.to_string()>
                                 {move || format!("{date} · {}", i18n.t(mode_key(&mode)))}
                                 <Show when=move || !synced>
-                                    <span class="badge pending">{move || i18n.t("sync.pending")}</span>
+                                    <span class="badge pending">{i18n.tr("sync.pending")}</span>
                                 </Show>
                             </li>
                         }
@@ -160,7 +160,7 @@ fn Card(data: CardData) -> impl IntoView {
             </ul>
         </Show>
         <A href=visit_href attr:class="big-button primary" attr:data-testid="log-visit">
-            {move || i18n.t("elder.log_visit")}
+            {i18n.tr("elder.log_visit")}
         </A>
         // 应急处置 (issue 9): one tap to 120/110/119 and the contacts, each call logged.
         <A href=emergency_href attr:class="big-button danger" attr:data-testid="start-emergency">

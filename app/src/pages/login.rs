@@ -138,16 +138,16 @@ pub fn LoginPage() -> impl IntoView {
 
     view! {
         <section class="login" data-testid="login-page">
-            <h2>{move || i18n.t("login.title")}</h2>
+            <h2>{i18n.tr("login.title")}</h2>
             <Show when=move || sync_state.ended.with(Option::is_some)>
                 <p class="warning" role="status" data-testid="session-ended">
-                    {move || i18n.t("login.ended")}
+                    {i18n.tr("login.ended")}
                     <strong data-testid="session-ended-pending">{move || sync_state.pending.get()}</strong>
                 </p>
             </Show>
             <form on:submit=submit class="stack">
                 <label class="field">
-                    <span>{move || i18n.t("login.login")}</span>
+                    <span>{i18n.tr("login.login")}</span>
                     <input
                         type="text"
                         name="login"
@@ -159,7 +159,7 @@ pub fn LoginPage() -> impl IntoView {
                     />
                 </label>
                 <label class="field">
-                    <span>{move || i18n.t("login.password")}</span>
+                    <span>{i18n.tr("login.password")}</span>
                     <input
                         type="password"
                         name="password"
@@ -173,7 +173,7 @@ pub fn LoginPage() -> impl IntoView {
                 <button type="submit" class="big-button primary" data-testid="login-submit" disabled=move || busy.get()>
                     {move || if busy.get() { i18n.t("login.busy") } else { i18n.t("login.submit") }}
                 </button>
-                <p class="hint">{move || i18n.t("login.offline")}</p>
+                <p class="hint">{i18n.tr("login.offline")}</p>
             </form>
             <LangSwitch />
         </section>

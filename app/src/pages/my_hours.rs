@@ -56,12 +56,12 @@ pub fn MyHoursPage() -> impl IntoView {
     });
     view! {
         <section class="hours" data-testid="hours-page">
-            <h2>{move || i18n.t("hours.title")}</h2>
-            <Suspense fallback=move || view! { <p class="loading">{move || i18n.t("app.loading")}</p> }>
+            <h2>{i18n.tr("hours.title")}</h2>
+            <Suspense fallback=move || view! { <p class="loading">{i18n.tr("app.loading")}</p> }>
                 {move || rows.get().map(|result| result.map(|rows| view! { <HoursTable rows=rows /> }))}
             </Suspense>
             <A href="/certificate" attr:class="big-button" attr:data-testid="open-certificate">
-                {move || i18n.t("hours.certificate")}
+                {i18n.tr("hours.certificate")}
             </A>
         </section>
     }
@@ -71,7 +71,7 @@ pub fn MyHoursPage() -> impl IntoView {
 pub fn HoursTable(rows: Vec<MonthHours>) -> impl IntoView {
     let i18n = use_i18n();
     if rows.is_empty() {
-        return view! { <p class="empty" data-testid="hours-empty">{move || i18n.t("hours.empty")}</p> }.into_any();
+        return view! { <p class="empty" data-testid="hours-empty">{i18n.tr("hours.empty")}</p> }.into_any();
     }
     let total_visits: u32 = rows.iter().map(|row| row.visits).sum();
     let total_minutes: u32 = rows.iter().map(|row| row.minutes).sum();
@@ -79,9 +79,9 @@ pub fn HoursTable(rows: Vec<MonthHours>) -> impl IntoView {
         <table class="hours-table" data-testid="hours-table">
             <thead>
                 <tr>
-                    <th>{move || i18n.t("hours.month")}</th>
-                    <th>{move || i18n.t("hours.visits")}</th>
-                    <th>{move || i18n.t("hours.hours")}</th>
+                    <th>{i18n.tr("hours.month")}</th>
+                    <th>{i18n.tr("hours.visits")}</th>
+                    <th>{i18n.tr("hours.hours")}</th>
                 </tr>
             </thead>
             <tbody>
@@ -100,7 +100,7 @@ pub fn HoursTable(rows: Vec<MonthHours>) -> impl IntoView {
             </tbody>
             <tfoot>
                 <tr data-testid="hours-total">
-                    <th>{move || i18n.t("hours.total")}</th>
+                    <th>{i18n.tr("hours.total")}</th>
                     <th>{total_visits}</th>
                     <th>{hours_label(total_minutes)}</th>
                 </tr>

@@ -70,10 +70,10 @@ pub fn SettingsPage() -> impl IntoView {
 
     view! {
         <section class="settings" data-testid="settings-page">
-            <h2>{move || i18n.t("settings.title")}</h2>
-            <h3>{move || i18n.t("settings.language")}</h3>
+            <h2>{i18n.tr("settings.title")}</h2>
+            <h3>{i18n.tr("settings.language")}</h3>
             <LangSwitch />
-            <h3>{move || i18n.t("settings.account")}</h3>
+            <h3>{i18n.tr("settings.account")}</h3>
             <p data-testid="settings-account">
                 {move || sync_state.session.get().map(|s| format!("{}（{}）", s.name, s.login)).unwrap_or_default()}
             </p>
@@ -91,7 +91,7 @@ pub fn SettingsPage() -> impl IntoView {
                     let logout = logout.clone();
                     view! {
                         <button type="button" class="big-button danger" data-testid="logout" disabled=move || busy.get() on:click=move |_| logout(false)>
-                            {move || i18n.t("settings.logout")}
+                            {i18n.tr("settings.logout")}
                         </button>
                     }
                 }
@@ -100,15 +100,15 @@ pub fn SettingsPage() -> impl IntoView {
                     <p>
                         <strong>{move || format!("{} {}", sync_state.pending.get(), i18n.t("sync.pending"))}</strong>
                     </p>
-                    <p>{move || i18n.t("settings.logout_warning")}</p>
+                    <p>{i18n.tr("settings.logout_warning")}</p>
                     <button type="button" class="big-button primary" data-testid="logout-cancel" on:click=move |_| warn.set(false)>
-                        {move || i18n.t("settings.cancel")}
+                        {i18n.tr("settings.cancel")}
                     </button>
                     {
                         let do_logout = do_logout.clone();
                         view! {
                             <button type="button" class="big-button danger" data-testid="logout-force" disabled=move || busy.get() on:click=move |_| do_logout(true)>
-                                {move || i18n.t("settings.logout_anyway")}
+                                {i18n.tr("settings.logout_anyway")}
                             </button>
                         }
                     }

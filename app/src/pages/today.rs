@@ -35,12 +35,12 @@ pub fn TodayPage() -> impl IntoView {
         <section class="today" data-testid="today-page">
             <Show when=is_coordinator>
                 <a class="console-link" href="/coord" data-testid="console-link">
-                    {move || i18n.t("home.coordinator")}
+                    {i18n.tr("home.coordinator")}
                 </a>
             </Show>
             // Device alerts and emergencies for my elders (online only, issue 9).
             <crate::components::care_notices::CareNotices />
-            <h2>{move || i18n.t("today.title")}</h2>
+            <h2>{i18n.tr("today.title")}</h2>
             <input
                 class="search"
                 type="search"
@@ -50,7 +50,7 @@ pub fn TodayPage() -> impl IntoView {
                 prop:value=move || query.get()
                 on:input=move |event| query.set(event_target_value(&event))
             />
-            <Suspense fallback=move || view! { <p class="loading">{move || i18n.t("app.loading")}</p> }>
+            <Suspense fallback=move || view! { <p class="loading">{i18n.tr("app.loading")}</p> }>
                 {move || {
                     rows.get()
                         .map(|result| {
@@ -72,7 +72,7 @@ fn TodayList(rows: Vec<TodayRow>, query: RwSignal<String>) -> impl IntoView {
     view! {
         <Show
             when=move || !empty
-            fallback=move || view! { <p class="empty" data-testid="today-empty">{move || i18n.t("today.empty")}</p> }
+            fallback=move || view! { <p class="empty" data-testid="today-empty">{i18n.tr("today.empty")}</p> }
         >
             {
                 let filtered = filtered.clone();

@@ -372,7 +372,7 @@ pub fn VisitFormPage() -> impl IntoView {
     let loaded = LocalResource::new(move || load_form(elder_id.clone()));
     view! {
         <section class="visit-form" data-testid="visit-form">
-            <Suspense fallback=move || view! { <p class="loading">{move || i18n.t("app.loading")}</p> }>
+            <Suspense fallback=move || view! { <p class="loading">{i18n.tr("app.loading")}</p> }>
                 {move || {
                     loaded.get().map(|result| result.map(|loaded| view! { <Form loaded=loaded /> }))
                 }}
@@ -467,6 +467,8 @@ fn Form(loaded: Loaded) -> impl IntoView {
             spawn_local(async move {
                 match Store::default().save_visit(&visit).await {
                     Ok(_) => {
+                        // The visit, its outbox entry and the draft removal have committed.
+                        crate::clock::performance_mark("tanfang:visit-saved");
                         sync.refresh_counts().await;
                         sync.bump();
                         trigger(sync);
@@ -505,19 +507,19 @@ fn Form(loaded: Loaded) -> impl IntoView {
 
     view! {
         <A href=back_href attr:class="back-link">{move || format!("‹ {}", i18n.t("nav.back"))}</A>
-        <h2>{move || i18n.t("visit.title")}</h2>
+        <h2>{i18n.tr("visit.title")}</h2>
         <p class="visit-elder" data-testid="visit-elder-name">
             {loaded.elder_name.clone()}
             <Show when=move || loaded.required_home>
-                <span class="badge mode home">{move || i18n.t("mode.home")}</span>
+                <span class="badge mode home">{i18n.tr("mode.home")}</span>
             </Show>
         </p>
         <Show when=move || restored.get()>
-            <p class="notice" data-testid="draft-restored">{move || i18n.t("visit.draft_restored")}</p>
+            <p class="notice" data-testid="draft-restored">{i18n.tr("visit.draft_restored")}</p>
         </Show>
         <form class="stack" on:submit=submit novalidate=true>
             <label class="field">
-                <span>{move || i18n.t("visit.date")}</span>
+                <span>{i18n.tr("visit.date")}</span>
                 <input
                     type="date"
                     data-testid="visit-date"
@@ -529,7 +531,7 @@ fn Form(loaded: Loaded) -> impl IntoView {
             <ChoiceGroup name="family_change" label="visit.family" options=FAMILY value=form.family_change />
             <Show when=family_changed>
                 <label class="field">
-                    <span>{move || i18n.t("visit.family.count")}</span>
+                    <span>{i18n.tr("visit.family.count")}</span>
                     <input
                         type="number"
                         inputmode="numeric"
@@ -540,13 +542,13 @@ fn Form(loaded: Loaded) -> impl IntoView {
                     />
                 </label>
             </Show>
-            <h3>{move || i18n.t("visit.health")}</h3>
+            <h3>{i18n.tr("visit.health")}</h3>
             <ChoiceGroup name="expression" label="visit.expression" options=LEVELS value=form.expression />
             <ChoiceGroup name="mobility" label="visit.mobility" options=LEVELS value=form.mobility />
             <ChoiceGroup name="illness" label="visit.illness" options=ILLNESS value=form.illness />
             <Show when=illness_serious>
                 <label class="field">
-                    <span>{move || i18n.t("visit.illness_name")}</span>
+                    <span>{i18n.tr("visit.illness_name")}</span>
                     <input
                         type="text"
                         data-testid="visit-illness-name"
@@ -556,18 +558,18 @@ fn Form(loaded: Loaded) -> impl IntoView {
                 </label>
             </Show>
             <ChoiceGroup name="mood" label="visit.mood" options=LEVELS value=form.mood />
-            <h3>{move || i18n.t("visit.safety")}</h3>
+            <h3>{i18n.tr("visit.safety")}</h3>
             <ChoiceGroup name="gas" label="visit.gas" options=SAFETY value=form.gas />
             <ChoiceGroup name="water_heating" label="visit.water_heating" options=SAFETY value=form.water_heating />
             <ChoiceGroup name="electricity" label="visit.electricity" options=SAFETY value=form.electricity />
             <ChoiceGroup name="fire" label="visit.fire" options=SAFETY value=form.fire />
-            <h3>{move || i18n.t("visit.hygiene")}</h3>
+            <h3>{i18n.tr("visit.hygiene")}</h3>
             <ChoiceGroup name="personal_hygiene" label="visit.personal_hygiene" options=LEVELS value=form.personal_hygiene />
             <ChoiceGroup name="household_hygiene" label="visit.household_hygiene" options=LEVELS value=form.household_hygiene />
-            <h3>{move || i18n.t("visit.environment")}</h3>
+            <h3>{i18n.tr("visit.environment")}</h3>
             <ChoiceGroup name="indoor" label="visit.indoor" options=LEVELS value=form.indoor />
             <label class="field">
-                <span>{move || i18n.t("visit.needs")}</span>
+                <span>{i18n.tr("visit.needs")}</span>
                 <textarea
                     rows="3"
                     data-testid="visit-needs"
@@ -576,7 +578,7 @@ fn Form(loaded: Loaded) -> impl IntoView {
                 ></textarea>
             </label>
             <label class="field">
-                <span>{move || i18n.t("visit.suggestions")}</span>
+                <span>{i18n.tr("visit.suggestions")}</span>
                 <textarea
                     rows="3"
                     data-testid="visit-suggestions"
@@ -586,7 +588,7 @@ fn Form(loaded: Loaded) -> impl IntoView {
             </label>
             <ChoiceGroup name="satisfaction" label="visit.satisfaction" options=SATISFACTION value=form.satisfaction />
             <label class="field">
-                <span>{move || i18n.t("visit.duration")}</span>
+                <span>{i18n.tr("visit.duration")}</span>
                 <input
                     type="number"
                     inputmode="numeric"
@@ -599,7 +601,7 @@ fn Form(loaded: Loaded) -> impl IntoView {
             </label>
             <div class="field location">
                 <button type="button" class="big-button" data-testid="visit-locate" on:click=locate>
-                    {move || i18n.t("visit.location.get")}
+                    {i18n.tr("visit.location.get")}
                 </button>
                 <span data-testid="visit-location">
                     {move || match form.location.get() {
@@ -621,14 +623,14 @@ fn Form(loaded: Loaded) -> impl IntoView {
                     prop:checked=move || form.elder_confirmed.get()
                     on:change=move |event| form.elder_confirmed.set(event_target_checked(&event))
                 />
-                <span>{move || i18n.t("visit.confirmed")}</span>
+                <span>{i18n.tr("visit.confirmed")}</span>
             </label>
             <ErrorLine error=error />
             <button type="submit" class="big-button primary sticky-save" data-testid="visit-save" disabled=move || saving.get()>
-                {move || i18n.t("visit.save")}
+                {i18n.tr("visit.save")}
             </button>
             <button type="button" class="link-button" data-testid="visit-discard" on:click=discard>
-                {move || i18n.t("visit.discard")}
+                {i18n.tr("visit.discard")}
             </button>
         </form>
     }
