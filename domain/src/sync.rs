@@ -298,6 +298,26 @@ pub struct EmergencyContact {
     pub phone: String,
 }
 
+impl EmergencyContact {
+    /// The elder file's form of this contact (for `care::call_order` on the phone), or `None`
+    /// when the kind is not one of `child`, `relative`, `community`.
+    pub fn to_file_contact(&self) -> Option<crate::elder::EmergencyContact> {
+        use crate::elder::ContactKind;
+        let kind = match self.kind.as_str() {
+            "child" => ContactKind::Child,
+            "relative" => ContactKind::Relative,
+            "community" => ContactKind::Community,
+            _ => return None,
+        };
+        Some(crate::elder::EmergencyContact {
+            kind,
+            name: self.name.clone(),
+            relation: self.relation.clone(),
+            phone: self.phone.clone(),
+        })
+    }
+}
+
 /// A short summary of a past visit shown on the phone.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct VisitSummary {
@@ -433,6 +453,31 @@ pub enum ConflictResolution {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_phone_contact_becomes_a_file_contact_for_the_call_order() {
+        let contact = |kind: &str, name: &str| EmergencyContact {
+            kind: kind.into(),
+            name: name.into(),
+            relation: String::new(),
+            phone: format!("1390000{name}"),
+        };
+        let phone = [
+            contact("community", "0003"),
+            contact("child", "0001"),
+            contact("pet", "9"),
+        ];
+        let file: Vec<_> = phone
+            .iter()
+            .filter_map(EmergencyContact::to_file_contact)
+            .collect();
+        assert_eq!(file.len(), 2, "an unknown kind is left out");
+        let numbers: Vec<String> = crate::care::call_order(&file)
+            .iter()
+            .map(|target| target.number().to_string())
+            .collect();
+        assert_eq!(numbers, ["120", "110", "119", "13900000001", "13900000003"]);
+    }
     use super::*;
     use expect_test::{expect, Expect};
     use serde_json::json;

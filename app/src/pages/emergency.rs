@@ -3,13 +3,17 @@
 //! contacts in order (child, relative, community) with one tap each, logs every attempt's
 //! outcome, and files the closing record (what happened, what was done) before it can close.
 //!
-//! Design decisions: online only (the server notifies the coordinator and keeps the log); the
-//! emergency id is made on the phone, so a retried start resumes the same emergency; the order
-//! of calls comes from the server (`domain::care::call_order`).
+//! Design decisions: the record is kept on the server (it notifies the coordinator and keeps
+//! the log), so starting one needs the network; the emergency id is made on the phone, so a
+//! retried start resumes the same emergency; the order of calls comes from
+//! `domain::care::call_order` (on the server, or on the phone from the elder file it holds).
+//! Without a connection the phone still shows the numbers to call in that order — a call needs
+//! the voice network, not data — and asks to start the record again once it is back.
 
 use crate::care_api::{self, CallTarget, Emergency};
 use crate::console_api::ConsoleError;
 use crate::i18n::{use_i18n, I18n, Lang};
+use crate::store::Store;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -37,6 +41,11 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("closed", "已归档，协调员已收到通知。", "Filed; the coordinator has been told."),
     ("back", "返回老人信息", "Back to the elder"),
     ("none", "尚无通话", "No calls yet"),
+    (
+        "offline",
+        "无法连接服务器：请先直接拨打下列电话。恢复网络后再点“启动应急处置”，补记通话结果和处置情况，协调员届时收到通知。",
+        "No connection to the server: call these numbers now. When the network is back, press “Start emergency” again to log the calls and the closing record; the coordinator is told then.",
+    ),
 ];
 
 fn tx(i18n: I18n, key: &str) -> &'static str {
@@ -71,6 +80,8 @@ pub fn EmergencyPage() -> impl IntoView {
     let emergency = RwSignal::new(None::<Emergency>);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    // Without a connection: the numbers to call, in order, from the elder file on the phone.
+    let offline_calls = RwSignal::new(None::<Vec<(String, String)>>);
     let emergency_id = crate::clock::new_id("em");
     let start = move |_| {
         let elder = elder_id();
@@ -79,7 +90,31 @@ pub fn EmergencyPage() -> impl IntoView {
         error.set(None);
         spawn_local(async move {
             match care_api::start_emergency(&elder, &id).await {
-                Ok(answer) => emergency.set(Some(answer)),
+                Ok(answer) => {
+                    offline_calls.set(None);
+                    emergency.set(Some(answer));
+                }
+                Err(ConsoleError::Offline) => {
+                    let contacts = Store::default()
+                        .elder(&elder)
+                        .await
+                        .ok()
+                        .flatten()
+                        .map(|stored| {
+                            stored
+                                .view
+                                .emergency_contacts
+                                .iter()
+                                .filter_map(|contact| contact.to_file_contact())
+                                .collect::<Vec<_>>()
+                        })
+                        .unwrap_or_default();
+                    let calls = tanfang_domain::care::call_order(&contacts)
+                        .iter()
+                        .map(|target| (target.label_zh(), target.number().to_string()))
+                        .collect();
+                    offline_calls.set(Some(calls));
+                }
                 Err(failure) => error.set(Some(show_error(&failure))),
             }
             busy.set(false);
@@ -96,6 +131,21 @@ pub fn EmergencyPage() -> impl IntoView {
                     {move || tx(i18n, "start")}
                 </button>
             </Show>
+            {move || offline_calls.get().map(|calls| view! {
+                <div class="notice" role="alert" data-testid="emergency-offline">
+                    <p>{move || tx(i18n, "offline")}</p>
+                    <ol class="emergency-calls">
+                        {calls.into_iter().enumerate().map(|(index, (label, number))| view! {
+                            <li>
+                                <a class="call-button" href=format!("tel:{number}")
+                                    data-testid=format!("emergency-offline-call-{index}")>
+                                    {format!("📞 {label}  {number}")}
+                                </a>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                </div>
+            })}
             {move || emergency.get().map(|e| view! { <Flow emergency=e state=emergency error=error /> })}
             <Show when=move || error.with(Option::is_some)>
                 <p class="error" role="alert" data-testid="emergency-error">{move || error.get().unwrap_or_default()}</p>
