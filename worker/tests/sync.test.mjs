@@ -255,3 +255,60 @@ test('active surges reach the phones of the area', async () => {
   const other = await pull(student);
   assert.ok(!other.surges.some((s) => s.id === created.json.id));
 });
+
+// The pull sends each stored record through as D1 gives it (signature blanked in SQL) and
+// takes the open needs from the latest visit's `needs` only: the same answers as parsing
+// every record in the worker (the coordinator's elder page still does that, so compare).
+test('a pull carries the latest visit\'s needs and a drawn signature only as "(signed)", in full and incremental pulls', async () => {
+  const start = await pull(volunteer1);
+  const elderId = start.elders[start.elders.length - 1].id;
+  const yesterday = new Date(Date.now() + 8 * 3600 * 1000 - 86400 * 1000).toISOString().slice(0, 10);
+  const earlier = visit(elderId, { date: yesterday, needs: [{ category: 'policy_application', text: '' }] });
+  const latest = visit(elderId, {
+    needs: [{ category: 'daily_care', text: '买菜' }, { category: 'emotional_comfort', text: '' }],
+    confirmation: { confirmed: true, by: 'elder', name: '', signature: 'data:image/png;base64,iVBORw0KGgoSIGNATUREPIXELS' },
+  });
+  const res = await push(volunteer1, { client_id: clientId('needs'), mutations: [
+    { seq: 1, kind: 'visit.create', payload: earlier },
+    { seq: 2, kind: 'visit.create', payload: latest },
+  ] });
+  assert.equal(res.status, 200, res.text);
+
+  const district = await login('district');
+  const detail = await request('GET', `/api/elders/${elderId}`, { cookie: district.cookie });
+  assert.equal(detail.status, 200, detail.text);
+  const detailRecord = (id) => detail.json.visits.find((v) => v.id === id);
+  assert.equal(detailRecord(latest.id).confirmation.signature, '(signed)');
+
+  for (const data of [await pull(volunteer1), await pull(volunteer1, start.cursor)]) {
+    const text = JSON.stringify(data);
+    assert.ok(!text.includes('SIGNATUREPIXELS'), 'no signature image in a pull');
+    const elder = data.elders.find((e) => e.id === elderId);
+    assert.ok(elder, 'the elder is in the pull');
+    assert.deepEqual(elder.open_needs, ['需求转介：生活照料（买菜）', '需求转介：精神慰藉']);
+    // Newest first (other test files may have added visits of today to this elder too).
+    assert.equal(elder.last_visits[0].id, latest.id);
+    const sent = data.visits.find((v) => v.id === latest.id);
+    assert.equal(sent.confirmation.signature, '(signed)');
+    assert.equal(sent.confirmation.confirmed, true);
+    // The same record as the worker's own parse-and-blank gives (key order aside).
+    assert.deepEqual(sent, detailRecord(latest.id));
+    assert.deepEqual(data.visits.find((v) => v.id === earlier.id), detailRecord(earlier.id));
+  }
+});
+
+test('a coordinator\'s full pull has every elder of the subtree exactly once, with visits and no ID numbers', async () => {
+  const district = await login('district');
+  const total = (await request('GET', '/api/elders?page_size=1', { cookie: district.cookie })).json.total;
+  const data = await pull(district);
+  assert.equal(data.full, true);
+  const ids = data.elders.map((e) => e.id);
+  assert.equal(ids.length, total);
+  assert.equal(new Set(ids).size, ids.length, 'no elder twice');
+  assert.ok(data.elders.every((e) => e.my_role === 'coordinator' || e.my_role === 'responsible' || e.my_role === 'backup'));
+  assert.ok(data.visits.length > 0);
+  assert.ok(data.visits.every((v) => ids.includes(v.elder_id)), 'visits only of elders in the pull');
+  const text = JSON.stringify(data);
+  assert.ok(!text.includes('id_number'), 'the pull view carries no ID number field');
+  assert.ok(!/\b\d{17}[\dX]\b/.test(text), 'no ID number in the pull');
+});
