@@ -382,17 +382,23 @@ pub fn bench(args: &[String]) -> Result {
                 )?;
             }
         }
-        // The browser benchmarks: the phone app (e2e/bench/app-bench.mjs) on the same server,
-        // then the console at scale (e2e/bench/console-bench.mjs) with the scale scripts.
-        let app_script = app_bench.join("app-bench.mjs");
-        if app_script.exists() {
-            crate::tools::run(
-                Command::new("node")
-                    .arg(&app_script)
-                    .current_dir(&tools.root)
-                    .env("TANFANG_BASE_URL", server.base_url())
-                    .env("TANFANG_DIST", tools.root.join("dist")),
-            )?;
+        // The browser benchmarks (every e2e/bench/*.mjs: app-bench, import-bench, …) on the same
+        // server, except the console at scale (console-bench.mjs), which runs with the scale
+        // scripts below.
+        if let Ok(entries) = std::fs::read_dir(&app_bench) {
+            let mut scripts: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+            scripts.sort();
+            for script in scripts.iter().filter(|p| {
+                p.extension().is_some_and(|e| e == "mjs") && !p.ends_with("console-bench.mjs")
+            }) {
+                crate::tools::run(
+                    Command::new("node")
+                        .arg(script)
+                        .current_dir(&tools.root)
+                        .env("TANFANG_BASE_URL", server.base_url())
+                        .env("TANFANG_DIST", tools.root.join("dist")),
+                )?;
+            }
         }
         drop(server);
         let console_script = app_bench.join("console-bench.mjs");
