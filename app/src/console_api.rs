@@ -480,7 +480,9 @@ pub fn parse_index(text: &str) -> ConsoleResult<ElderIndex> {
 /// `GET /api/elders/index`: the compact list of every elder in the coordinator's scope (one
 /// request; the registry and the due board filter it in the browser).
 pub async fn elder_index() -> ConsoleResult<ElderIndex> {
-    let response = credentials(Request::get("/api/elders/index")).send().await?;
+    let response = credentials(Request::get("/api/elders/index"))
+        .send()
+        .await?;
     let status = response.status();
     let text = response.text().await.map_err(|e| ConsoleError::Server {
         status,

@@ -41,7 +41,11 @@ fn main() {
                 Cell::from(f.sex.map(|s| s.label_zh()).unwrap_or("")),
                 Cell::from(f.id_number.clone()),
                 Cell::from(f.birth_date.map(|d| d.to_string())),
-                Cell::from(community.as_deref().unwrap_or(f.address.region_code.as_str())),
+                Cell::from(
+                    community
+                        .as_deref()
+                        .unwrap_or(f.address.region_code.as_str()),
+                ),
                 Cell::from(f.address.detail.as_str()),
                 Cell::from(categories.join("、")),
                 Cell::from(f.capability.label_zh()),

@@ -9,15 +9,17 @@ use crate::components::coord_shell::{ConsoleErrorLine, ConsoleTitle};
 use crate::components::coord_text::{
     all_tier_ids, category_label, ct, requirement_text, tier_name,
 };
-use crate::console_api::{self, AssignRequest, ConsoleError, DueBoard, DueItem, ElderIndex, Person};
+use crate::console_api::{
+    self, AssignRequest, ConsoleError, DueBoard, DueItem, ElderIndex, Person,
+};
 use crate::i18n::use_i18n;
 use crate::pages::coord_people::visitor_options;
 use crate::pages::coord_registry::{RowWindow, BUFFER_ROWS, ROW_HEIGHT, VIEWPORT_HEIGHT};
-use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 use tanfang_domain::elder::Category;
 
 /// Most due items fetched at once (the server's cap).
@@ -77,10 +79,7 @@ pub fn group_items<'a>(
 /// One line of the board's table: a group's heading or one due item.
 #[derive(Clone, Debug, PartialEq)]
 pub enum BoardLine<'a> {
-    Heading {
-        name: String,
-        overdue: usize,
-    },
+    Heading { name: String, overdue: usize },
     Item(&'a DueItem),
 }
 
@@ -157,7 +156,8 @@ pub fn CoordDuePage() -> impl IntoView {
             Ok::<_, ConsoleError>(first)
         }
     });
-    let people = LocalResource::new(|| async { Arc::new(console_api::people().await.unwrap_or_default()) });
+    let people =
+        LocalResource::new(|| async { Arc::new(console_api::people().await.unwrap_or_default()) });
     let index_cache = StoredValue::new_local(None::<Arc<ElderIndex>>);
     let category_ids = LocalResource::new(move || {
         let category = category.get();
@@ -281,7 +281,13 @@ fn Board(
         });
     }
     let window = Memo::new(move |_| {
-        RowWindow::of(total_lines, scroll_top.get(), viewport.get(), ROW_HEIGHT, BUFFER_ROWS)
+        RowWindow::of(
+            total_lines,
+            scroll_top.get(),
+            viewport.get(),
+            ROW_HEIGHT,
+            BUFFER_ROWS,
+        )
     });
     let on_scroll = move |_| {
         if let Some(element) = wrap.get_untracked() {
@@ -374,7 +380,11 @@ fn due_row(
         item.status.requirement.count,
         &item.status.requirement.per,
     );
-    let state = if item.status.overdue { "overdue" } else { "due" };
+    let state = if item.status.overdue {
+        "overdue"
+    } else {
+        "due"
+    };
     view! {
         <tr data-testid="due-row" data-elder=item.elder_id.clone() data-state=state data-tier=item.tier.clone()
             data-mode=item.status.requirement.mode.clone()>

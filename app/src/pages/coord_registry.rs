@@ -33,7 +33,13 @@ pub struct RowWindow {
 }
 
 impl RowWindow {
-    pub fn of(len: usize, scroll_top: f64, viewport: f64, row_height: f64, buffer: usize) -> RowWindow {
+    pub fn of(
+        len: usize,
+        scroll_top: f64,
+        viewport: f64,
+        row_height: f64,
+        buffer: usize,
+    ) -> RowWindow {
         let first = (scroll_top.max(0.0) / row_height).floor() as usize;
         let visible = (viewport.max(row_height) / row_height).ceil() as usize + 1;
         let start = first.saturating_sub(buffer).min(len);
@@ -81,7 +87,8 @@ pub fn filter_rows(index: &ElderIndex, filter: &RegistryFilter) -> Vec<u32> {
         .enumerate()
         .filter(|(_, row)| {
             row.region_code.starts_with(prefix.as_str())
-                && (filter.category.is_empty() || row.categories.iter().any(|c| *c == filter.category))
+                && (filter.category.is_empty()
+                    || row.categories.iter().any(|c| *c == filter.category))
                 && (filter.tier.is_empty() || row.tier.as_deref() == Some(filter.tier.as_str()))
                 && (!filter.unassigned || row.responsible.is_none())
                 && query.matches_name_or_address(&row.name, &row.search_key, &row.address)
@@ -182,7 +189,13 @@ fn RegistryTable(index: Arc<ElderIndex>, filter: Memo<RegistryFilter>) -> impl I
         }
     });
     let window = Memo::new(move |_| {
-        RowWindow::of(count.get(), scroll_top.get(), viewport.get(), ROW_HEIGHT, BUFFER_ROWS)
+        RowWindow::of(
+            count.get(),
+            scroll_top.get(),
+            viewport.get(),
+            ROW_HEIGHT,
+            BUFFER_ROWS,
+        )
     });
     let on_scroll = move |_| {
         if let Some(element) = wrap.get_untracked() {
@@ -248,10 +261,25 @@ fn registry_row(
     i18n: crate::i18n::I18n,
 ) -> impl IntoView {
     let href = format!("/coord/elders/{}", row.id);
-    let categories = row.categories.iter().map(|c| category_label_str(lang, c)).collect::<Vec<_>>().join("、");
-    let tier = row.tier.as_deref().map(|t| tier_name(lang, t)).unwrap_or_else(|| ct(i18n, "reg.not_in_scope").to_string());
-    let responsible = row.responsible.clone().unwrap_or_else(|| ct(i18n, "reg.none").to_string());
-    let age = row.birth_date.map(|birth| tanfang_domain::date::age_on(birth, today).to_string()).unwrap_or_default();
+    let categories = row
+        .categories
+        .iter()
+        .map(|c| category_label_str(lang, c))
+        .collect::<Vec<_>>()
+        .join("、");
+    let tier = row
+        .tier
+        .as_deref()
+        .map(|t| tier_name(lang, t))
+        .unwrap_or_else(|| ct(i18n, "reg.not_in_scope").to_string());
+    let responsible = row
+        .responsible
+        .clone()
+        .unwrap_or_else(|| ct(i18n, "reg.none").to_string());
+    let age = row
+        .birth_date
+        .map(|birth| tanfang_domain::date::age_on(birth, today).to_string())
+        .unwrap_or_default();
     let (id, region, name) = (row.id.clone(), row.region_code.clone(), row.name.clone());
     let community = row.community.clone().unwrap_or_default();
     let (address, address_title) = (row.address.clone(), row.address.clone());
@@ -278,7 +306,16 @@ fn registry_row(
 mod tests {
     use super::*;
 
-    fn row(id: &str, name: &str, key: &str, address: &str, region: &str, category: &str, tier: &str, responsible: bool) -> IndexRow {
+    fn row(
+        id: &str,
+        name: &str,
+        key: &str,
+        address: &str,
+        region: &str,
+        category: &str,
+        tier: &str,
+        responsible: bool,
+    ) -> IndexRow {
         IndexRow {
             id: id.into(),
             name: name.into(),
@@ -301,9 +338,36 @@ mod tests {
         ElderIndex {
             today: None,
             rows: vec![
-                row("a", "王秀英", "wang xiu ying", "新津路1号", "120101001001", "solitary", "t1", true),
-                row("b", "张三", "zhang san", "蓝天大街2号", "120101002001", "living_alone", "t2", false),
-                row("c", "李四", "li si", "蓝天大街3号", "120101002001", "solitary", "t1", true),
+                row(
+                    "a",
+                    "王秀英",
+                    "wang xiu ying",
+                    "新津路1号",
+                    "120101001001",
+                    "solitary",
+                    "t1",
+                    true,
+                ),
+                row(
+                    "b",
+                    "张三",
+                    "zhang san",
+                    "蓝天大街2号",
+                    "120101002001",
+                    "living_alone",
+                    "t2",
+                    false,
+                ),
+                row(
+                    "c",
+                    "李四",
+                    "li si",
+                    "蓝天大街3号",
+                    "120101002001",
+                    "solitary",
+                    "t1",
+                    true,
+                ),
             ],
         }
     }
@@ -315,13 +379,54 @@ mod tests {
     #[test]
     fn filters_by_search_region_category_tier_and_assignment() {
         assert_eq!(ids(RegistryFilter::default()), vec![0, 1, 2]);
-        assert_eq!(ids(RegistryFilter { q: "wxy".into(), ..Default::default() }), vec![0]);
-        assert_eq!(ids(RegistryFilter { q: " 蓝天大街 ".into(), ..Default::default() }), vec![1, 2]);
-        assert_eq!(ids(RegistryFilter { region: "120101002000".into(), ..Default::default() }), vec![1, 2]);
-        assert_eq!(ids(RegistryFilter { region: "120101002001".into(), category: "solitary".into(), ..Default::default() }), vec![2]);
-        assert_eq!(ids(RegistryFilter { tier: "t2".into(), ..Default::default() }), vec![1]);
-        assert_eq!(ids(RegistryFilter { unassigned: true, ..Default::default() }), vec![1]);
-        assert!(ids(RegistryFilter { q: "没有这个人".into(), ..Default::default() }).is_empty());
+        assert_eq!(
+            ids(RegistryFilter {
+                q: "wxy".into(),
+                ..Default::default()
+            }),
+            vec![0]
+        );
+        assert_eq!(
+            ids(RegistryFilter {
+                q: " 蓝天大街 ".into(),
+                ..Default::default()
+            }),
+            vec![1, 2]
+        );
+        assert_eq!(
+            ids(RegistryFilter {
+                region: "120101002000".into(),
+                ..Default::default()
+            }),
+            vec![1, 2]
+        );
+        assert_eq!(
+            ids(RegistryFilter {
+                region: "120101002001".into(),
+                category: "solitary".into(),
+                ..Default::default()
+            }),
+            vec![2]
+        );
+        assert_eq!(
+            ids(RegistryFilter {
+                tier: "t2".into(),
+                ..Default::default()
+            }),
+            vec![1]
+        );
+        assert_eq!(
+            ids(RegistryFilter {
+                unassigned: true,
+                ..Default::default()
+            }),
+            vec![1]
+        );
+        assert!(ids(RegistryFilter {
+            q: "没有这个人".into(),
+            ..Default::default()
+        })
+        .is_empty());
     }
 
     #[test]
@@ -333,11 +438,29 @@ mod tests {
         assert_eq!(w.bottom_space(20_000, 44.0), (20_000 - 25) as f64 * 44.0);
         // Scrolled to row 1,000: buffer above and below.
         let w = RowWindow::of(20_000, 44_000.0, 600.0, 44.0, 10);
-        assert_eq!(w, RowWindow { start: 990, end: 1_025 });
+        assert_eq!(
+            w,
+            RowWindow {
+                start: 990,
+                end: 1_025
+            }
+        );
         assert_eq!(w.top_space(44.0), 990.0 * 44.0);
         // The end of the list, and lists shorter than the box.
-        assert_eq!(RowWindow::of(100, 4_400.0, 600.0, 44.0, 10), RowWindow { start: 90, end: 100 });
-        assert_eq!(RowWindow::of(5, 0.0, 600.0, 44.0, 10), RowWindow { start: 0, end: 5 });
-        assert_eq!(RowWindow::of(0, 0.0, 600.0, 44.0, 10), RowWindow { start: 0, end: 0 });
+        assert_eq!(
+            RowWindow::of(100, 4_400.0, 600.0, 44.0, 10),
+            RowWindow {
+                start: 90,
+                end: 100
+            }
+        );
+        assert_eq!(
+            RowWindow::of(5, 0.0, 600.0, 44.0, 10),
+            RowWindow { start: 0, end: 5 }
+        );
+        assert_eq!(
+            RowWindow::of(0, 0.0, 600.0, 44.0, 10),
+            RowWindow { start: 0, end: 0 }
+        );
     }
 }

@@ -71,7 +71,8 @@ pub fn MyHoursPage() -> impl IntoView {
 pub fn HoursTable(rows: Vec<MonthHours>) -> impl IntoView {
     let i18n = use_i18n();
     if rows.is_empty() {
-        return view! { <p class="empty" data-testid="hours-empty">{i18n.tr("hours.empty")}</p> }.into_any();
+        return view! { <p class="empty" data-testid="hours-empty">{i18n.tr("hours.empty")}</p> }
+            .into_any();
     }
     let total_visits: u32 = rows.iter().map(|row| row.visits).sum();
     let total_minutes: u32 = rows.iter().map(|row| row.minutes).sum();
