@@ -347,7 +347,6 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("due.declined", "拒绝探访的老人（不计入待访）", "Elders who declined (not counted as due)"),
     ("due.surge", "加密", "Surge"),
     ("due.count", "项", "items"),
-    ("due.loading_rest", "先列出最紧急的，其余正在加载…", "most urgent first; loading the rest…"),
     // regions
     ("regions.title", "区域（区 › 街道/乡镇 › 社区/村）", "Regions (district › street/town › community/village)"),
     ("regions.code", "代码", "Code"),

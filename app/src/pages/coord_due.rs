@@ -25,11 +25,6 @@ use tanfang_domain::elder::Category;
 /// Most due items fetched at once (the server's cap).
 pub const DUE_LIMIT: u32 = 5000;
 
-/// The board is fetched in two steps: the most urgent `DUE_FIRST` items first, drawn at once,
-/// then (only when there are more) up to `DUE_LIMIT`, which replace them when they arrive. A
-/// 20,000-elder scope's full answer is ~2.5 MB; the first screen needs a few dozen rows.
-pub const DUE_FIRST: u32 = 100;
-
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct DueFilter {
     pub tier: String,
@@ -98,8 +93,6 @@ pub fn board_lines<'a>(groups: Vec<(String, Vec<&'a DueItem>)>) -> Vec<BoardLine
 struct DueData {
     board: Arc<DueBoard>,
     people: Arc<Vec<Person>>,
-    /// Only the first part of the board is here; the rest is on its way (see `DUE_FIRST`).
-    partial: bool,
 }
 
 /// Ids of the elders with `category`, from the registry's compact list (fetched once).
@@ -134,27 +127,10 @@ pub fn CoordDuePage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     // The elder just reassigned: the redrawn board scrolls to it.
     let focus = RwSignal::new(None::<String>);
-    // The board and the people load side by side (two resources start at once). The board's
-    // first part comes first; when there is more, the whole board follows into `full` and
-    // replaces it (see DUE_FIRST). A reload starts over.
-    let full = RwSignal::new(None::<Arc<DueBoard>>);
-    let board_first = LocalResource::new(move || {
-        let generation = reload.get();
-        async move {
-            full.set(None);
-            let first = Arc::new(console_api::due("", DUE_FIRST).await?);
-            if first.total > first.items.len() as u64 {
-                spawn_local(async move {
-                    if let Ok(board) = console_api::due("", DUE_LIMIT).await {
-                        // Only if no reload happened meanwhile.
-                        if reload.get_untracked() == generation {
-                            full.set(Some(Arc::new(board)));
-                        }
-                    }
-                });
-            }
-            Ok::<_, ConsoleError>(first)
-        }
+    // The board and the people load side by side (two resources start at once).
+    let board = LocalResource::new(move || {
+        reload.track();
+        async move { console_api::due("", DUE_LIMIT).await.map(Arc::new) }
     });
     let people =
         LocalResource::new(|| async { Arc::new(console_api::people().await.unwrap_or_default()) });
@@ -208,18 +184,8 @@ pub fn CoordDuePage() -> impl IntoView {
                 {move || {
                     // Read the filters before awaiting so that they are tracked.
                     let (tier, mode, only_overdue, by_visitor) = (tier.get(), mode.get(), only_overdue.get(), by_visitor.get());
-                    // The whole board once it has arrived (tracked: the board is redrawn then).
-                    let rest = full.get();
                     Suspend::new(async move {
-                        let (board, partial) = match rest {
-                            Some(full) => (full, false),
-                            None => {
-                                let first = board_first.await?;
-                                let partial = first.total > first.items.len() as u64;
-                                (first, partial)
-                            }
-                        };
-                        let data = Arc::new(DueData { board, people: people.await, partial });
+                        let data = Arc::new(DueData { board: board.await?, people: people.await });
                         let with_category = category_ids.await?;
                         let filter = DueFilter { tier, mode, only_overdue, with_category };
                         Ok::<_, ConsoleError>(view! { <Board data=data filter=filter by_visitor=by_visitor reload=reload focus=focus /> })
@@ -314,9 +280,8 @@ fn Board(
         }
     };
     view! {
-        <p class="count" data-testid="due-count" data-count=count.to_string() data-complete=(!data.partial).to_string()>
+        <p class="count" data-testid="due-count" data-count=count.to_string()>
             {format!("{count} {}", ct(i18n, "due.count"))}" · "{ct(i18n, "reg.total")}" "{data.board.total}
-            {data.partial.then(|| view! { <span class="loading" data-testid="due-loading-rest">" · "{ct(i18n, "due.loading_rest")}</span> })}
         </p>
         {if empty {
             view! { <p class="empty" data-testid="due-empty">{ct(i18n, "due.empty")}</p> }.into_any()
