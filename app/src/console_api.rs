@@ -414,23 +414,9 @@ type WireIndexRow = (
     i64,
 );
 
-/// The columns this client reads, in order (checked against the answer).
-pub const INDEX_COLUMNS: [&str; 14] = [
-    "id",
-    "name",
-    "search_key",
-    "address",
-    "region_code",
-    "community",
-    "categories",
-    "tier",
-    "consent",
-    "birth_date",
-    "id_number_masked",
-    "responsible",
-    "last_visit_date",
-    "in_scope",
-];
+/// The columns this client reads, in order (checked against the answer): the wire format is
+/// domain's, shared with the worker that writes it.
+pub use tanfang_domain::sync::ELDER_INDEX_COLUMNS as INDEX_COLUMNS;
 
 #[derive(Deserialize)]
 struct WireIndex {

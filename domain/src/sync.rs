@@ -285,6 +285,26 @@ impl Outbox {
     }
 }
 
+/// The columns of each row of the coordinator's compact registry list (`GET /api/elders/index`),
+/// in order: the worker writes rows as arrays in this order and names the columns in the answer;
+/// the console refuses an answer whose columns differ. ID numbers appear only masked.
+pub const ELDER_INDEX_COLUMNS: [&str; 14] = [
+    "id",
+    "name",
+    "search_key",
+    "address",
+    "region_code",
+    "community",
+    "categories",
+    "tier",
+    "consent",
+    "birth_date",
+    "id_number_masked",
+    "responsible",
+    "last_visit_date",
+    "in_scope",
+];
+
 /// An emergency contact (in order: child, close relative, community contact).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct EmergencyContact {

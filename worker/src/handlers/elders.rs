@@ -222,23 +222,9 @@ async fn list_or_export(req: Request, ctx: &Ctx, export: bool) -> AppResult<Resp
 /// under D1's 2 MB limit for a string or row (~200 bytes a row).
 pub const INDEX_PART_ROWS: i64 = 2000;
 
-/// The columns of each row of `GET /api/elders/index`, in order.
-pub const INDEX_COLUMNS: [&str; 14] = [
-    "id",
-    "name",
-    "search_key",
-    "address",
-    "region_code",
-    "community",
-    "categories",
-    "tier",
-    "consent",
-    "birth_date",
-    "id_number_masked",
-    "responsible",
-    "last_visit_date",
-    "in_scope",
-];
+/// The columns of each row of `GET /api/elders/index`, in order (domain's wire format, which the
+/// console checks; the SELECT below must list them in this order).
+pub use tanfang_domain::sync::ELDER_INDEX_COLUMNS as INDEX_COLUMNS;
 
 #[derive(Deserialize)]
 struct IndexPart {
