@@ -75,17 +75,26 @@ fn set_document_lang(lang: Lang) {
 }
 
 pub fn translate(lang: Lang, key: &'static str) -> &'static str {
-    match TABLE.iter().find(|(k, _, _)| *k == key) {
-        Some((_, zh, en)) => match lang {
-            Lang::Zh => zh,
-            Lang::En => en,
-        },
-        None => key,
-    }
+    lookup(TABLE, lang, key).unwrap_or(key)
+}
+
+/// One row of a text table: (key, Chinese, English). The app's table is below; the console
+/// and some pages keep their own, all read through [`lookup`].
+pub type Text = (&'static str, &'static str, &'static str);
+
+/// `key`'s text in `lang` from `table`, or `None` when the table has no such key.
+pub fn lookup(table: &'static [Text], lang: Lang, key: &str) -> Option<&'static str> {
+    table
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, zh, en)| match lang {
+            Lang::Zh => *zh,
+            Lang::En => *en,
+        })
 }
 
 #[rustfmt::skip]
-const TABLE: &[(&str, &str, &str)] = &[
+const TABLE: &[Text] = &[
     ("app.title", "探访关爱", "Tanfang visits"),
     ("app.loading", "正在加载…", "Loading…"),
     ("nav.today", "今日探访", "Today"),

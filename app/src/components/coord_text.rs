@@ -3,7 +3,7 @@
 //! Kept apart from the volunteer app's table so the console can grow without touching the
 //! phone screens; same shape `(key, 中文, English)`, and a missing key shows itself.
 
-use crate::i18n::{I18n, Lang};
+use crate::i18n::{lookup, I18n, Lang, Text};
 use leptos::prelude::*;
 use tanfang_domain::elder::{Capability, Category, Consent};
 use tanfang_domain::policy::{PolicyId, PolicyProfile};
@@ -14,13 +14,7 @@ pub fn ct(i18n: I18n, key: &'static str) -> &'static str {
 }
 
 pub fn console_text(lang: Lang, key: &'static str) -> &'static str {
-    match TABLE.iter().find(|(k, _, _)| *k == key) {
-        Some((_, zh, en)) => match lang {
-            Lang::Zh => zh,
-            Lang::En => en,
-        },
-        None => key,
-    }
+    lookup(TABLE, lang, key).unwrap_or(key)
 }
 
 /// Display name of a tier id, from the built-in policy profiles (Chinese first).
@@ -156,7 +150,7 @@ pub fn requirement_text(lang: Lang, kind: &str, mode: &str, count: u32, per: &st
 }
 
 #[rustfmt::skip]
-const TABLE: &[(&str, &str, &str)] = &[
+const TABLE: &[Text] = &[
     ("loading", "正在加载…", "Loading…"),
     ("error.title", "出错了", "Something went wrong"),
     ("forbidden.role", "此账号不是协调员，不能使用管理后台。", "This account is not a coordinator and cannot use the console."),

@@ -6,7 +6,7 @@
 use crate::care_api::{self, Board, BoardHazard, BoardReferral, Provider};
 use crate::components::coord_shell::{ConsoleErrorLine, ConsoleTitle};
 use crate::console_api::{self, ConsoleError, RegionNode};
-use crate::i18n::{use_i18n, I18n, Lang};
+use crate::i18n::{lookup, use_i18n, I18n, Text};
 use crate::pages::coord_registry::region_options;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -14,7 +14,7 @@ use leptos_router::components::A;
 use serde_json::json;
 
 /// The page's texts (Chinese first).
-const TEXT: &[(&str, &str, &str)] = &[
+const TEXT: &[Text] = &[
     ("title", "关爱闭环", "Care follow-up"),
     ("hazards", "安全隐患", "Safety hazards"),
     ("referrals", "需求转介", "Referrals"),
@@ -54,11 +54,7 @@ const TEXT: &[(&str, &str, &str)] = &[
 ];
 
 fn tx(i18n: I18n, key: &'static str) -> &'static str {
-    let lang = i18n.lang.get();
-    TEXT.iter()
-        .find(|(k, _, _)| *k == key)
-        .map(|(_, zh, en)| if lang == Lang::Zh { *zh } else { *en })
-        .unwrap_or(key)
+    lookup(TEXT, i18n.lang.get(), key).unwrap_or(key)
 }
 
 #[component]

@@ -12,7 +12,7 @@ use crate::care_api::{RegisteredDevice, ServiceDelivered};
 use crate::clock;
 use crate::components::coord_shell::ConsoleErrorLine;
 use crate::console_api::ConsoleError;
-use crate::i18n::{use_i18n, I18n, Lang};
+use crate::i18n::{lookup, use_i18n, I18n, Lang, Text};
 use crate::pages::coord_elder::field_matches;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -21,7 +21,7 @@ use tanfang_domain::care::{AdviceOutcome, Benefit, DeviceKind};
 use tanfang_domain::visit::Satisfaction;
 
 /// The sections' texts (Chinese first).
-const TEXT: &[(&str, &str, &str)] = &[
+const TEXT: &[Text] = &[
     ("devices", "智能设备", "Smart devices"),
     ("device.kind", "设备类型", "Device kind"),
     ("device.id", "设备编号", "Device id"),
@@ -65,11 +65,7 @@ const TEXT: &[(&str, &str, &str)] = &[
 ];
 
 fn tx(i18n: I18n, key: &'static str) -> &'static str {
-    let lang = i18n.lang.get();
-    TEXT.iter()
-        .find(|(k, _, _)| *k == key)
-        .map(|(_, zh, en)| if lang == Lang::Zh { *zh } else { *en })
-        .unwrap_or(key)
+    lookup(TEXT, i18n.lang.get(), key).unwrap_or(key)
 }
 
 fn zh(i18n: I18n) -> bool {

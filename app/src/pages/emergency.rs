@@ -12,14 +12,14 @@
 
 use crate::care_api::{self, CallTarget, Emergency};
 use crate::console_api::ConsoleError;
-use crate::i18n::{use_i18n, I18n, Lang};
+use crate::i18n::{lookup, use_i18n, I18n, Text};
 use crate::store::Store;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-const TEXT: &[(&str, &str, &str)] = &[
+const TEXT: &[Text] = &[
     ("title", "应急处置", "Emergency"),
     (
         "intro",
@@ -49,11 +49,7 @@ const TEXT: &[(&str, &str, &str)] = &[
 ];
 
 fn tx(i18n: I18n, key: &str) -> &'static str {
-    let lang = i18n.lang.get();
-    TEXT.iter()
-        .find(|(k, _, _)| *k == key)
-        .map(|(_, zh, en)| if lang == Lang::Zh { *zh } else { *en })
-        .unwrap_or("")
+    lookup(TEXT, i18n.lang.get(), key).unwrap_or("")
 }
 
 const OUTCOMES: [&str; 5] = ["connected", "no_answer", "busy", "wrong_number", "failed"];
