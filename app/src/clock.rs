@@ -1,7 +1,7 @@
 //! The device clock, read in ONE place and turned into China Standard Time (UTC+8, no DST):
 //! the domain takes dates as parameters, the app passes these.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Utc};
 
 fn china() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
@@ -30,9 +30,15 @@ pub fn now_rfc3339() -> String {
 pub fn short_time(rfc3339: &str) -> String {
     DateTime::parse_from_rfc3339(rfc3339)
         .map(|time| {
-            time.with_timezone(&china())
-                .format("%m-%d %H:%M")
-                .to_string()
+            // Plain `format!`, not a chrono format string (see `tanfang_domain::date::parse_date`).
+            let time = time.with_timezone(&china());
+            format!(
+                "{:02}-{:02} {:02}:{:02}",
+                time.month(),
+                time.day(),
+                time.hour(),
+                time.minute()
+            )
         })
         .unwrap_or_else(|_| rfc3339.to_string())
 }

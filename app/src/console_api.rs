@@ -436,7 +436,7 @@ pub fn parse_index(text: &str) -> ConsoleResult<ElderIndex> {
     if wire.columns != INDEX_COLUMNS {
         return Err(bad(format!("unexpected columns: {:?}", wire.columns)));
     }
-    let date = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+    let date = |text: &str| tanfang_domain::date::parse_date(text).ok();
     let rows = wire
         .rows
         .into_iter()

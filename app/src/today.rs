@@ -96,8 +96,8 @@ pub fn domain_surges(surges: &[SurgeView]) -> Vec<Surge> {
             Some(Surge {
                 id: surge.id.clone(),
                 region_prefix: surge.region_code.clone(),
-                start: NaiveDate::parse_from_str(&surge.start_date, "%Y-%m-%d").ok()?,
-                end: NaiveDate::parse_from_str(&surge.end_date, "%Y-%m-%d").ok()?,
+                start: tanfang_domain::date::parse_date(&surge.start_date).ok()?,
+                end: tanfang_domain::date::parse_date(&surge.end_date).ok()?,
                 tiers: surge.tiers.clone(),
                 categories: Vec::new(),
                 requirement: serde_json::from_value(surge.requirement.clone()).ok()?,

@@ -248,7 +248,7 @@ impl Hazard {
             self.item.label_zh(),
             self.level.label_zh(),
             if self.repeated { "，连续两次" } else { "" },
-            self.due.format("%m-%d"),
+            crate::date::month_day(self.due),
             self.state.label_zh()
         )
     }

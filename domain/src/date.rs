@@ -73,7 +73,20 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, DateError> {
     if !shape_ok {
         return Err(DateError::Format(text.to_string()));
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| DateError::NoSuchDay(text.to_string()))
+    // The shape is checked, so the three fields are plain digits: read them without chrono's
+    // format-string parser, which would otherwise be compiled into the phone bundle.
+    let number = |range: std::ops::Range<usize>| {
+        bytes[range]
+            .iter()
+            .fold(0u32, |value, digit| value * 10 + u32::from(digit - b'0'))
+    };
+    NaiveDate::from_ymd_opt(number(0..4) as i32, number(5..7), number(8..10))
+        .ok_or_else(|| DateError::NoSuchDay(text.to_string()))
+}
+
+/// `MM-DD`, the short date of lists and notices (no chrono format string, see [`parse_date`]).
+pub fn month_day(date: NaiveDate) -> String {
+    format!("{:02}-{:02}", date.month(), date.day())
 }
 
 /// Why a date or month text was refused.
@@ -360,7 +373,8 @@ pub mod strict_date {
     use super::*;
 
     pub fn serialize<S: serde::Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&date.format("%Y-%m-%d"))
+        // chrono's `Display` for a date is `YYYY-MM-DD` (years 0–9999).
+        s.collect_str(date)
     }
 
     pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {

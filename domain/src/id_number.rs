@@ -14,7 +14,7 @@
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::elder::Sex;
@@ -234,7 +234,13 @@ impl<'de> Deserialize<'de> for IdNumber {
 /// Builds a valid identity number from a region code, birth date and sequence (for tests and
 /// demo data). `sequence` is taken modulo 1000; its parity decides the sex.
 pub fn make_id_number(region6: &str, birth: NaiveDate, sequence: u32) -> IdNumber {
-    let first_17 = format!("{region6}{}{:03}", birth.format("%Y%m%d"), sequence % 1000);
+    let first_17 = format!(
+        "{region6}{:04}{:02}{:02}{:03}",
+        birth.year(),
+        birth.month(),
+        birth.day(),
+        sequence % 1000
+    );
     let check = check_character(&first_17);
     IdNumber::parse(&format!("{first_17}{check}")).expect("make_id_number builds a valid number")
 }

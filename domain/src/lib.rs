@@ -20,6 +20,7 @@
 pub mod care;
 pub mod classify;
 pub mod date;
+pub mod decimal;
 pub mod demo;
 pub mod elder;
 pub mod group;

@@ -5,6 +5,7 @@ use crate::clock;
 use crate::i18n::use_i18n;
 use crate::sync::{trigger, use_sync};
 use leptos::prelude::*;
+use tanfang_domain::decimal::fixed;
 
 #[component]
 pub fn SyncBar() -> impl IntoView {
@@ -51,9 +52,9 @@ pub fn SyncBar() -> impl IntoView {
                     {move || sync.clock_skew.get().map(|skew| {
                         let hours = (skew.abs() as f64) / 3_600_000.0;
                         let amount = if hours >= 24.0 {
-                            format!("{:.0} {}", hours / 24.0, i18n.t("clock.days"))
+                            format!("{} {}", fixed(hours / 24.0, 0), i18n.t("clock.days"))
                         } else {
-                            format!("{:.1} {}", hours, i18n.t("clock.hours"))
+                            format!("{} {}", fixed(hours, 1), i18n.t("clock.hours"))
                         };
                         let direction = if skew > 0 { i18n.t("clock.behind") } else { i18n.t("clock.ahead") };
                         format!("{} {direction} {amount}{}", i18n.t("clock.warning"), i18n.t("clock.fix"))

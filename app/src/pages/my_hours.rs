@@ -18,7 +18,7 @@ pub struct MonthHours {
 }
 
 pub fn hours_label(minutes: u32) -> String {
-    format!("{:.1}", f64::from(minutes) / 60.0)
+    tanfang_domain::decimal::fraction_tenths(u64::from(minutes), 60)
 }
 
 /// My visits grouped by month, newest month first.

@@ -103,7 +103,7 @@ fn TodayItem(row: TodayRow) -> impl IntoView {
     let tier = row.elder.tier.clone().unwrap_or_default();
     let home = row.required_mode == "home";
     let last_visit = row.last_visit.clone();
-    let due_by = row.due_by.map(|date| date.format("%m-%d").to_string());
+    let due_by = row.due_by.map(tanfang_domain::date::month_day);
     let surges = row.surges.clone();
     let has_surge = !surges.is_empty();
     let age = row.elder.age;

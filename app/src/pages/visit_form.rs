@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::rc::Rc;
+use tanfang_domain::decimal::fixed;
 use tanfang_domain::policy::VisitMode;
 use tanfang_domain::visit::{
     IllnessStatus, Location as DomainLocation, Need, NeedCategory, Safety, Satisfaction, Trend,
@@ -145,7 +146,7 @@ impl FormState {
         visitor_id: &str,
         device_time_ms: i64,
     ) -> AppResult<VisitRecord> {
-        let date = chrono::NaiveDate::parse_from_str(&self.date, "%Y-%m-%d").map_err(|_| {
+        let date = tanfang_domain::date::parse_date(&self.date).map_err(|_| {
             invalid(
                 "date 探访日期",
                 "日期格式应为 YYYY-MM-DD (date as YYYY-MM-DD)",
@@ -606,11 +607,11 @@ fn Form(loaded: Loaded) -> impl IntoView {
                 <span data-testid="visit-location">
                     {move || match form.location.get() {
                         Some(location) => format!(
-                            "{:.5}, {:.5} ({} ±{:.0} m)",
-                            location.latitude,
-                            location.longitude,
+                            "{}, {} ({} ±{} m)",
+                            fixed(location.latitude, 5),
+                            fixed(location.longitude, 5),
                             i18n.t("visit.location.accuracy"),
-                            location.accuracy_m
+                            fixed(location.accuracy_m, 0)
                         ),
                         None if location_failed.get() => i18n.t("visit.location.denied").to_string(),
                         None => i18n.t("visit.location").to_string(),
