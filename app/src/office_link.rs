@@ -23,7 +23,11 @@ pub fn is_office_path(path: &str) -> bool {
 /// The office routes are not in the phone bundle: no route definitions at all.
 #[cfg(not(feature = "office"))]
 #[component(transparent)]
-pub fn OfficeRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {}
+pub fn OfficeRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    // Erased, so that it type-checks both ways: `--cfg erase_components` makes the macro
+    // declare `AnyNestedRoute` as the return type.
+    leptos_router::any_nested_route::IntoAnyNestedRoute::into_any_nested_route(())
+}
 
 /// What the route table shows when no route matches. In the phone bundle an office path
 /// reloads the page (so `index.html` loads the office bundle); anything else is a 404.

@@ -21,33 +21,15 @@ use crate::pages::group_join::GroupJoinPage;
 use crate::pages::group_register::GroupRegisterPage;
 use crate::pages::group_review::GroupReviewPage;
 use leptos::prelude::*;
+use leptos_router::any_nested_route::IntoAnyNestedRoute;
 use leptos_router::components::{Outlet, ParentRoute, Route};
-use leptos_router::{path, MatchNestedRoutes};
+use leptos_router::path;
 
+/// One route component, erased (`into_any_nested_route`) so that it type-checks both with and
+/// without `--cfg erase_components` (set for wasm builds in `.cargo/config.toml`), under which
+/// the macro declares `AnyNestedRoute` as the return type.
 #[component(transparent)]
-pub fn OfficeRoutes() -> impl MatchNestedRoutes + Clone {
-    (ConsoleRoutes(), GroupRoutes())
-}
-
-#[component(transparent)]
-fn GroupRoutes() -> impl MatchNestedRoutes + Clone {
-    view! {
-        <ParentRoute path=path!("/groups") view=Outlet>
-            <Route path=path!("") view=GroupHomePage />
-            <Route path=path!("register") view=GroupRegisterPage />
-            <Route path=path!("dashboard") view=GroupDashboardPage />
-            <Route path=path!("review") view=GroupReviewPage />
-        </ParentRoute>
-        <ParentRoute path=path!("/join") view=Outlet>
-            <Route path=path!("") view=GroupJoinPage />
-            <Route path=path!(":code") view=GroupJoinPage />
-        </ParentRoute>
-    }
-    .into_inner()
-}
-
-#[component(transparent)]
-fn ConsoleRoutes() -> impl MatchNestedRoutes + Clone {
+pub fn OfficeRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
         <ParentRoute path=path!("/coord") view=ConsoleFrame>
             <Route path=path!("") view=CoordDashboardPage />
@@ -61,8 +43,19 @@ fn ConsoleRoutes() -> impl MatchNestedRoutes + Clone {
             <Route path=path!("import") view=CoordImportPage />
             <Route path=path!("forms") view=CoordFormsPage />
         </ParentRoute>
+        <ParentRoute path=path!("/groups") view=Outlet>
+            <Route path=path!("") view=GroupHomePage />
+            <Route path=path!("register") view=GroupRegisterPage />
+            <Route path=path!("dashboard") view=GroupDashboardPage />
+            <Route path=path!("review") view=GroupReviewPage />
+        </ParentRoute>
+        <ParentRoute path=path!("/join") view=Outlet>
+            <Route path=path!("") view=GroupJoinPage />
+            <Route path=path!(":code") view=GroupJoinPage />
+        </ParentRoute>
     }
     .into_inner()
+    .into_any_nested_route()
 }
 
 #[component]
