@@ -65,6 +65,18 @@ pub fn app(tools: &Tools) -> Result {
             .arg("--out-name")
             .arg(bin)
             .arg(&wasm))?;
+        // The JS glue is minified (esbuild, already needed by worker-build): 2.4 KB less gzip
+        // for the phone's first load. It stays an ES module with the same exports.
+        let glue = pkg.join(format!("{bin}.js"));
+        run(Command::new(tools.esbuild())
+            .arg(&glue)
+            .args([
+                "--minify",
+                "--format=esm",
+                "--log-level=warning",
+                "--allow-overwrite",
+            ])
+            .arg(format!("--outfile={}", glue.display())))?;
         let bg = pkg.join(format!("{bin}_bg.wasm"));
         run(Command::new(tools.wasm_opt())
             .args(["-Oz", "--strip-debug", "--strip-producers"])
