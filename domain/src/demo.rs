@@ -669,7 +669,7 @@ fn make_elder(
     };
     let age = age_on(birth, today);
     let male = rng.chance(45);
-    let sequence = ((index as u32 * 2) % 1000 & !1) | u32::from(male);
+    let sequence = (((index as u32 * 2) % 1000) & !1) | u32::from(male);
     let id_number = make_id_number(COUNTY_CODE, birth, sequence);
     let sex = id_number.sex();
     let surname = if index == 0 {

@@ -87,8 +87,7 @@ pub fn filter_rows(index: &ElderIndex, filter: &RegistryFilter) -> Vec<u32> {
         .enumerate()
         .filter(|(_, row)| {
             row.region_code.starts_with(prefix.as_str())
-                && (filter.category.is_empty()
-                    || row.categories.iter().any(|c| *c == filter.category))
+                && (filter.category.is_empty() || row.categories.contains(&filter.category))
                 && (filter.tier.is_empty() || row.tier.as_deref() == Some(filter.tier.as_str()))
                 && (!filter.unassigned || row.responsible.is_none())
                 && query.matches_name_or_address(&row.name, &row.search_key, &row.address)
