@@ -305,6 +305,29 @@ pub const ELDER_INDEX_COLUMNS: [&str; 14] = [
     "in_scope",
 ];
 
+/// The columns of each row of the coordinator's due board in its compact form
+/// (`GET /api/due?format=rows`), in order: only what the board draws, filters and reassigns by.
+/// The worker writes each due item as an array in this order (`kind`, `mode`, `count`, `per`
+/// are the requirement; `overdue` is 0 or 1; `surge` the id of the surge the requirement comes
+/// from, or null) and names the columns in the answer; the console refuses an answer whose
+/// columns differ.
+pub const DUE_BOARD_COLUMNS: [&str; 14] = [
+    "elder_id",
+    "name",
+    "community",
+    "responsible",
+    "tier",
+    "kind",
+    "mode",
+    "count",
+    "per",
+    "done",
+    "next_due_by",
+    "overdue",
+    "surge",
+    "last_visit_date",
+];
+
 /// An emergency contact (in order: child, close relative, community contact).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct EmergencyContact {
