@@ -52,6 +52,7 @@ async fn fetch(req: Request, env: Env, _worker_context: Context) -> worker::Resu
     let headers = response.headers_mut();
     let _ = headers.set("x-d1-round-trips", &ctx.db.round_trips().to_string());
     let _ = headers.set("x-d1-statements", &ctx.db.statements().to_string());
+    let _ = headers.set("x-d1-ms", &ctx.db.waited_ms().to_string());
     Ok(response)
 }
 

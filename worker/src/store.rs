@@ -91,6 +91,13 @@ pub struct Db {
     database: D1Database,
     round_trips: Cell<u32>,
     statements: Cell<u32>,
+    waited_ms: Cell<u64>,
+}
+
+/// Milliseconds on the worker's clock (which moves only across I/O, so the difference around
+/// an `await` on D1 is the time spent waiting for it).
+fn clock_ms() -> u64 {
+    worker::Date::now().as_millis()
 }
 
 impl Db {
@@ -99,6 +106,7 @@ impl Db {
             database,
             round_trips: Cell::new(0),
             statements: Cell::new(0),
+            waited_ms: Cell::new(0),
         }
     }
 
@@ -108,6 +116,12 @@ impl Db {
 
     pub fn statements(&self) -> u32 {
         self.statements.get()
+    }
+
+    /// Time spent waiting for D1 (reported in `x-d1-ms`): the rest of a request's wall time is
+    /// the worker's own work (turning rows into Rust values, domain calls, writing JSON).
+    pub fn waited_ms(&self) -> u64 {
+        self.waited_ms.get()
     }
 
     /// Prepares `sql` with `args` (`?1`, `?2`… or `?`).
@@ -126,10 +140,14 @@ impl Db {
         self.statements
             .set(self.statements.get() + statements.len() as u32);
         // A failing statement rejects the whole batch (and rolls it back).
-        Ok(self
+        let start = clock_ms();
+        let results = self
             .database
             .batch(statements.into_iter().map(|s| s.inner).collect())
-            .await?)
+            .await;
+        self.waited_ms
+            .set(self.waited_ms.get() + clock_ms().saturating_sub(start));
+        Ok(results?)
     }
 
     /// All rows of one query.
@@ -137,7 +155,11 @@ impl Db {
         let statement = self.statement(sql, args)?;
         self.round_trips.set(self.round_trips.get() + 1);
         self.statements.set(self.statements.get() + 1);
-        let result = statement.inner.all().await?;
+        let start = clock_ms();
+        let result = statement.inner.all().await;
+        self.waited_ms
+            .set(self.waited_ms.get() + clock_ms().saturating_sub(start));
+        let result = result?;
         Ok(result.results::<T>()?)
     }
 
