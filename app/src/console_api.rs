@@ -774,12 +774,113 @@ pub struct DueBoard {
     pub declined: Vec<DeclinedElder>,
 }
 
+/// One row of the due board's compact answer, in the order of [`DUE_COLUMNS`].
+type WireDueRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    String,
+    u32,
+    String,
+    u32,
+    String,
+    u8,
+    Option<String>,
+    Option<String>,
+);
+
+/// The columns of the due board's compact answer this client reads, in order (checked against
+/// the answer): the wire format is domain's, shared with the worker that writes it.
+pub use tanfang_domain::sync::DUE_BOARD_COLUMNS as DUE_COLUMNS;
+
+#[derive(Deserialize)]
+struct WireDueBoard {
+    today: String,
+    total: u64,
+    columns: Vec<String>,
+    rows: Vec<WireDueRow>,
+    #[serde(default)]
+    declined: Vec<DeclinedElder>,
+}
+
+/// Decodes the compact answer of `GET /api/due?format=rows` into the board's items (the
+/// fields the board does not draw — period, region code, address — stay empty).
+pub fn parse_due_board(text: &str) -> ConsoleResult<DueBoard> {
+    let bad = |message: String| ConsoleError::Server {
+        status: 200,
+        message,
+    };
+    let wire: WireDueBoard =
+        serde_json::from_str(text).map_err(|e| bad(format!("unexpected answer: {e}")))?;
+    if wire.columns != DUE_COLUMNS {
+        return Err(bad(format!("unexpected columns: {:?}", wire.columns)));
+    }
+    let items = wire
+        .rows
+        .into_iter()
+        .map(|r| DueItem {
+            elder_id: r.0,
+            name: r.1,
+            community: r.2,
+            region_code: None,
+            address: None,
+            responsible_name: r.3,
+            tier: r.4,
+            last_visit_date: r.13,
+            status: DueStatus {
+                requirement: DueRequirement {
+                    kind: r.5,
+                    mode: r.6,
+                    count: r.7,
+                    per: r.8,
+                },
+                period_start: String::new(),
+                period_end: String::new(),
+                done: r.9,
+                next_due_by: r.10,
+                overdue: r.11 != 0,
+                surge: r.12,
+            },
+        })
+        .collect();
+    Ok(DueBoard {
+        today: wire.today,
+        total: wire.total,
+        items,
+        declined: wire.declined,
+    })
+}
+
+/// `GET /api/due?format=rows`: the due board of `region` (empty = the caller's scope), the
+/// `limit` most urgent items, in the compact form.
 pub async fn due(region: &str, limit: u32) -> ConsoleResult<DueBoard> {
-    get(&format!(
+    parse_due_board(&due_text(region, limit).await?)
+}
+
+/// The text of a successful `GET /api/due?format=rows` (decoded by [`parse_due_board`]).
+pub async fn due_text(region: &str, limit: u32) -> ConsoleResult<String> {
+    let response = credentials(Request::get(&format!(
         "/api/due{}",
-        query(&[("region", region.to_string()), ("limit", limit.to_string())])
-    ))
-    .await
+        query(&[
+            ("region", region.to_string()),
+            ("limit", limit.to_string()),
+            ("format", "rows".to_string()),
+        ])
+    )))
+    .send()
+    .await?;
+    let status = response.status();
+    let text = response.text().await.map_err(|e| ConsoleError::Server {
+        status,
+        message: e.to_string(),
+    })?;
+    if !(200..300).contains(&status) {
+        return Err(error_from(status, &text));
+    }
+    Ok(text)
 }
 
 /// Ids of every elder in `region` with `category` (paging through the registry list), for the
@@ -942,6 +1043,52 @@ mod tests {
         );
         assert_eq!(error_from(404, "{}"), ConsoleError::NotFound);
         assert_eq!(error_from(401, ""), ConsoleError::Unauthenticated);
+    }
+
+    #[test]
+    fn the_compact_due_board_decodes_into_items_and_other_columns_are_refused() {
+        let columns = serde_json::to_string(&DUE_COLUMNS).unwrap();
+        let text = format!(
+            r#"{{"today":"2026-11-29","total":7,"columns":{columns},"rows":[
+              ["e1","王秀英","蓝天社区",null,"disabled","visit","home",1,"month",0,"2026-11-30",1,null,"2026-10-27"],
+              ["e2","李四",null,"张三","general","community_help","any",2,"quarter",1,"2026-12-31",0,"s1",null]
+            ],"declined":[{{"id":"e3","name":"赵五","community":"蓝天社区"}}]}}"#
+        );
+        let board = parse_due_board(&text).unwrap();
+        assert_eq!((board.today.as_str(), board.total), ("2026-11-29", 7));
+        assert_eq!(board.items.len(), 2);
+        let first = &board.items[0];
+        assert_eq!(first.elder_id, "e1");
+        assert_eq!(first.name.as_deref(), Some("王秀英"));
+        assert_eq!(first.community.as_deref(), Some("蓝天社区"));
+        assert_eq!(first.responsible_name, None);
+        assert_eq!(first.tier, "disabled");
+        assert_eq!(
+            first.status.requirement,
+            DueRequirement {
+                kind: "visit".into(),
+                mode: "home".into(),
+                count: 1,
+                per: "month".into()
+            }
+        );
+        assert_eq!(first.status.next_due_by, "2026-11-30");
+        assert!(first.status.overdue);
+        assert_eq!(first.last_visit_date.as_deref(), Some("2026-10-27"));
+        let second = &board.items[1];
+        assert_eq!(second.responsible_name.as_deref(), Some("张三"));
+        assert_eq!(
+            (second.status.done, second.status.requirement.count),
+            (1, 2)
+        );
+        assert!(!second.status.overdue);
+        assert_eq!(second.status.surge.as_deref(), Some("s1"));
+        assert_eq!(board.declined[0].id, "e3");
+        // An answer in another column order is refused rather than misread.
+        let mut swapped = DUE_COLUMNS.to_vec();
+        swapped.swap(1, 2);
+        let other = text.replace(&columns, &serde_json::to_string(&swapped).unwrap());
+        assert!(parse_due_board(&other).is_err());
     }
 
     #[test]

@@ -25,6 +25,51 @@ use tanfang_domain::elder::Category;
 /// Most due items fetched at once (the server's cap).
 pub const DUE_LIMIT: u32 = 5000;
 
+/// A board request started before the page (see [`prefetch`]) and when it started.
+struct Prefetched {
+    answer: js_sys::Promise,
+    started_ms: f64,
+}
+
+thread_local! {
+    static PREFETCHED: std::cell::RefCell<Option<Prefetched>> = const { std::cell::RefCell::new(None) };
+}
+
+/// A prefetched answer older than this is not used (the page fetches again).
+const PREFETCH_FRESH_MS: f64 = 30_000.0;
+
+/// Starts the board's request at once. The console shell calls it when the console opens on
+/// `/coord/due`, so the request runs alongside `GET /api/me` instead of after it (the page is
+/// only built once the session is known). The page takes the answer once ([`load_board`]);
+/// without a session it fails and the page asks again, getting the proper error.
+pub fn prefetch() {
+    let answer = wasm_bindgen_futures::future_to_promise(async {
+        console_api::due_text("", DUE_LIMIT)
+            .await
+            .map(wasm_bindgen::JsValue::from)
+            .map_err(|error| wasm_bindgen::JsValue::from(error.to_string()))
+    });
+    let started_ms = js_sys::Date::now();
+    PREFETCHED.with(|slot| {
+        *slot.borrow_mut() = Some(Prefetched { answer, started_ms });
+    });
+}
+
+/// The board: the prefetched answer when there is a fresh successful one, else a new request.
+async fn load_board() -> Result<DueBoard, ConsoleError> {
+    let prefetched = PREFETCHED.with(|slot| slot.borrow_mut().take());
+    if let Some(prefetched) = prefetched {
+        if js_sys::Date::now() - prefetched.started_ms < PREFETCH_FRESH_MS {
+            if let Ok(text) = wasm_bindgen_futures::JsFuture::from(prefetched.answer).await {
+                if let Some(text) = text.as_string() {
+                    return console_api::parse_due_board(&text);
+                }
+            }
+        }
+    }
+    console_api::due("", DUE_LIMIT).await
+}
+
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct DueFilter {
     pub tier: String,
@@ -89,11 +134,9 @@ pub fn board_lines<'a>(groups: Vec<(String, Vec<&'a DueItem>)>) -> Vec<BoardLine
     lines
 }
 
-#[derive(Clone, Debug, PartialEq)]
-struct DueData {
-    board: Arc<DueBoard>,
-    people: Arc<Vec<Person>>,
-}
+/// The visitors in scope for the reassign menus: empty until `GET /api/people` has answered
+/// (the board is drawn without waiting for it).
+type PeopleSignal = Signal<Option<Arc<Vec<Person>>>>;
 
 /// Ids of the elders with `category`, from the registry's compact list (fetched once).
 async fn ids_with_category(
@@ -127,13 +170,15 @@ pub fn CoordDuePage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     // The elder just reassigned: the redrawn board scrolls to it.
     let focus = RwSignal::new(None::<String>);
-    // The board and the people load side by side (two resources start at once).
+    // The board and the people load side by side (two resources start at once); the board is
+    // drawn as soon as its own answer is in, the reassign menus fill in when the people's is.
     let board = LocalResource::new(move || {
         reload.track();
-        async move { console_api::due("", DUE_LIMIT).await.map(Arc::new) }
+        async move { load_board().await.map(Arc::new) }
     });
     let people =
         LocalResource::new(|| async { Arc::new(console_api::people().await.unwrap_or_default()) });
+    let people: PeopleSignal = Signal::derive(move || people.get());
     let index_cache = StoredValue::new_local(None::<Arc<ElderIndex>>);
     let category_ids = LocalResource::new(move || {
         let category = category.get();
@@ -185,10 +230,10 @@ pub fn CoordDuePage() -> impl IntoView {
                     // Read the filters before awaiting so that they are tracked.
                     let (tier, mode, only_overdue, by_visitor) = (tier.get(), mode.get(), only_overdue.get(), by_visitor.get());
                     Suspend::new(async move {
-                        let data = Arc::new(DueData { board: board.await?, people: people.await });
+                        let data = board.await?;
                         let with_category = category_ids.await?;
                         let filter = DueFilter { tier, mode, only_overdue, with_category };
-                        Ok::<_, ConsoleError>(view! { <Board data=data filter=filter by_visitor=by_visitor reload=reload focus=focus /> })
+                        Ok::<_, ConsoleError>(view! { <Board data=data people=people filter=filter by_visitor=by_visitor reload=reload focus=focus /> })
                     })
                 }}
             </Transition>
@@ -198,7 +243,8 @@ pub fn CoordDuePage() -> impl IntoView {
 
 #[component]
 fn Board(
-    data: Arc<DueData>,
+    data: Arc<DueBoard>,
+    people: PeopleSignal,
     filter: DueFilter,
     by_visitor: bool,
     reload: RwSignal<u32>,
@@ -206,14 +252,13 @@ fn Board(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let lang = i18n.lang.get_untracked();
-    let items = filter_items(&data.board.items, &filter);
+    let items = filter_items(&data.items, &filter);
     let count = items.len();
     let groups = group_items(&items, by_visitor, ct(i18n, "due.nobody"));
     let empty = groups.is_empty();
-    // Positions in data.board.items (None = a group heading with its name and overdue count),
+    // Positions in data.items (None = a group heading with its name and overdue count),
     // so the lines outlive this function without cloning the items.
     let position: std::collections::HashMap<*const DueItem, usize> = data
-        .board
         .items
         .iter()
         .enumerate()
@@ -230,9 +275,9 @@ fn Board(
     let focus_line = focus.get_untracked().and_then(|elder| {
         lines
             .iter()
-            .position(|line| matches!(line, Ok(i) if data.board.items[*i].elder_id == elder))
+            .position(|line| matches!(line, Ok(i) if data.items[*i].elder_id == elder))
     });
-    let declined = data.board.declined.clone();
+    let declined = data.declined.clone();
     let scroll_top = RwSignal::new(0.0f64);
     let viewport = RwSignal::new(VIEWPORT_HEIGHT);
     let wrap = NodeRef::<leptos::html::Div>::new();
@@ -274,14 +319,14 @@ fn Board(
                         </tr>
                     }
                     .into_any(),
-                    Ok(i) => due_row(&data.board.items[*i], &data.people, lang, reload, focus).into_any(),
+                    Ok(i) => due_row(&data.items[*i], people, lang, reload, focus).into_any(),
                 })
                 .collect_view()
         }
     };
     view! {
         <p class="count" data-testid="due-count" data-count=count.to_string()>
-            {format!("{count} {}", ct(i18n, "due.count"))}" · "{ct(i18n, "reg.total")}" "{data.board.total}
+            {format!("{count} {}", ct(i18n, "due.count"))}" · "{ct(i18n, "reg.total")}" "{data.total}
         </p>
         {if empty {
             view! { <p class="empty" data-testid="due-empty">{ct(i18n, "due.empty")}</p> }.into_any()
@@ -330,14 +375,13 @@ fn Board(
 
 fn due_row(
     item: &DueItem,
-    people: &[Person],
+    people: PeopleSignal,
     lang: crate::i18n::Lang,
     reload: RwSignal<u32>,
     focus: RwSignal<Option<String>>,
 ) -> impl IntoView + use<> {
     let i18n = use_i18n();
     let item = item.clone();
-    let people = people.to_vec();
     let requirement = requirement_text(
         lang,
         &item.status.requirement.kind,
@@ -376,7 +420,7 @@ fn due_row(
 #[component]
 fn Reassign(
     elder_id: String,
-    people: Vec<Person>,
+    people: PeopleSignal,
     reload: RwSignal<u32>,
     focus: RwSignal<Option<String>>,
 ) -> impl IntoView {
@@ -419,7 +463,7 @@ fn Reassign(
         <span class="reassign">
             <select data-testid="due-reassign-select" aria-label=move || ct(i18n, "due.reassign") on:change=move |e| chosen.set(event_target_value(&e))>
                 <option value="">{move || ct(i18n, "assign.nobody")}</option>
-                {visitor_options(&people)}
+                {move || people.get().map(|people| visitor_options(&people))}
             </select>
             <button type="button" class="small-button" data-testid="due-reassign" on:click=submit>{move || ct(i18n, "due.reassign")}</button>
             <ConsoleErrorLine error=error testid="due-reassign-error" />
