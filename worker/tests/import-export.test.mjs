@@ -345,6 +345,10 @@ test('exports: ledger .xlsx and .csv read back, scoped, masked, audited; other t
   assert.ok(rows.every((r) => r[6] === '新津社区'), 'only the coordinator\'s community');
   const visits = readSheet(xlsx.body, 2);
   assert.deepEqual(rowOf(visits, 2), ['探访日期', '姓名', '社区(村)', '方式', '类型', '探访人', '时长(分钟)']);
+  // 方式 in the words of the official visit form (济宁, 江门): 电话问候, not 电话探访.
+  const modes = new Set(rowsOf(visits).slice(2).map((r) => r[3]));
+  assert.ok(modes.has('上门探访') && modes.has('电话问候'), `modes in the demo ledger: ${[...modes]}`);
+  for (const mode of modes) assert.ok(['上门探访', '电话问候', '互联网音（视）频探访', '路遇探访', '其他'].includes(mode), mode);
 
   const csv = await download('/api/exports/ledger?format=csv&from=2020-01-01&to=2030-12-31', cookie);
   assert.equal(csv.status, 200);

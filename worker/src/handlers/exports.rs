@@ -26,6 +26,7 @@ use crate::{args, tally, views};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tanfang_domain::date::{parse_date, Month};
+use tanfang_domain::policy::VisitMode;
 use tanfang_roster::{write_csv, write_xlsx, Cell, Table};
 use worker::{Method, Request, Response};
 
@@ -165,14 +166,13 @@ fn period(req: &Request, ctx: &Ctx) -> AppResult<(String, String)> {
     Ok((from, to))
 }
 
+/// The official form's name for a visit mode (domain `VisitMode::label_zh`: 电话问候, 上门探访,
+/// 互联网音（视）频探访 … as on the 济宁 and 江门 forms), so that the export and the phone agree.
 fn mode_label(mode: &str) -> &'static str {
-    match mode {
-        "home" => "上门探访",
-        "phone" => "电话探访",
-        "video" => "视频探访",
-        "encounter" => "见面探访",
-        _ => "其他",
-    }
+    VisitMode::ALL
+        .into_iter()
+        .find(|known| known.as_str() == mode)
+        .map_or("其他", VisitMode::label_zh)
 }
 
 fn consent_label(consent: &str) -> &'static str {
