@@ -669,6 +669,14 @@ pub async fn update(mut req: Request, ctx: &Ctx, id: &str) -> AppResult<Response
     )?);
     if file.address.region_code != row.region_code {
         statements.extend(tally::recompute(db, &month, &row.region_code, ctx.now_ms)?);
+        // Moved to another community: the same as an import's move — visitors and
+        // coordinators who no longer see the file there get a removal (their phones drop it).
+        let moved = [(
+            id.to_string(),
+            row.region_code.clone(),
+            file.address.region_code.clone(),
+        )];
+        statements.extend(super::import::move_statements(ctx, &moved).await?);
     }
     db.batch(statements).await?;
     http::json(

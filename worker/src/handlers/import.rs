@@ -532,8 +532,9 @@ struct CoordinatorRow {
 /// - coordinators who governed the old community but not the new one: a removal each.
 ///
 /// A pull only sends a removal for an elder the user no longer sees, so a removal is never
-/// wrong for someone who still sees the elder another way.
-async fn move_statements(
+/// wrong for someone who still sees the elder another way. Used by the import's commit and by
+/// a coordinator's edit of one file (`elders::update`), after the file's upsert in the batch.
+pub(crate) async fn move_statements(
     ctx: &Ctx,
     moved: &[(String, String, String)],
 ) -> AppResult<Vec<Statement>> {
