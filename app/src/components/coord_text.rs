@@ -195,6 +195,8 @@ const TABLE: &[Text] = &[
     ("reg.unassigned", "仅未分配探访人", "Only without a visitor"),
     ("reg.new", "新建档案", "New file"),
     ("reg.total", "共", "Total"),
+    ("print.cut", "仅打印前", "Printed: the first"),
+    ("print.cut_export", "（完整名单请用“导出”）", " (export for the full list)"),
     ("reg.people_unit", "人", "elders"),
     ("reg.page", "第", "Page"),
     ("reg.prev", "上一页", "Previous"),

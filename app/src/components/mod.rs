@@ -11,6 +11,8 @@ pub mod coord_shell;
 pub mod coord_text;
 pub mod lang_switch;
 pub mod nav;
+#[cfg(feature = "office")]
+pub mod print_rows;
 pub mod sync_bar;
 
 pub use choice::ChoiceGroup;

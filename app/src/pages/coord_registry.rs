@@ -9,6 +9,7 @@ use crate::components::coord_shell::ConsoleTitle;
 use crate::components::coord_text::{
     all_tier_ids, category_label, category_label_str, consent_label, ct, tier_name,
 };
+use crate::components::print_rows::{printed_rows, use_printing, PrintCut};
 use crate::console_api::{self, ConsoleError, ElderIndex, IndexRow, RegionNode};
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
@@ -187,7 +188,15 @@ fn RegistryTable(index: Arc<ElderIndex>, filter: Memo<RegistryFilter>) -> impl I
             element.set_scroll_top(0);
         }
     });
+    // On paper every row is drawn (see `print_rows`).
+    let printing = use_printing();
     let window = Memo::new(move |_| {
+        if printing.get() {
+            return RowWindow {
+                start: 0,
+                end: printed_rows(count.get()),
+            };
+        }
         RowWindow::of(
             count.get(),
             scroll_top.get(),
@@ -218,6 +227,7 @@ fn RegistryTable(index: Arc<ElderIndex>, filter: Memo<RegistryFilter>) -> impl I
             data-query=move || filter.with(|f| f.q.clone())>
             {move || ct(i18n, "reg.total")}" "{move || count.get()}" "{move || ct(i18n, "reg.people_unit")}
         </p>
+        <PrintCut len=Signal::derive(move || count.get()) />
         <Show when=move || count.get() == 0>
             <p class="empty" data-testid="registry-empty">{move || ct(i18n, "reg.empty")}</p>
         </Show>
