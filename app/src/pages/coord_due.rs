@@ -9,6 +9,7 @@ use crate::components::coord_shell::{ConsoleErrorLine, ConsoleTitle};
 use crate::components::coord_text::{
     all_tier_ids, category_label, ct, requirement_text, tier_name,
 };
+use crate::components::print_rows::{printed_rows, use_printing, PrintCut};
 use crate::console_api::{
     self, AssignRequest, ConsoleError, DueBoard, DueItem, ElderIndex, Person,
 };
@@ -291,7 +292,15 @@ fn Board(
             }
         });
     }
+    // On paper every line is drawn (see `print_rows`).
+    let printing = use_printing();
     let window = Memo::new(move |_| {
+        if printing.get() {
+            return RowWindow {
+                start: 0,
+                end: printed_rows(total_lines),
+            };
+        }
         RowWindow::of(
             total_lines,
             scroll_top.get(),
@@ -328,6 +337,7 @@ fn Board(
         <p class="count" data-testid="due-count" data-count=count.to_string()>
             {format!("{count} {}", ct(i18n, "due.count"))}" · "{ct(i18n, "reg.total")}" "{data.total}
         </p>
+        <PrintCut len=Signal::derive(move || total_lines) />
         {if empty {
             view! { <p class="empty" data-testid="due-empty">{ct(i18n, "due.empty")}</p> }.into_any()
         } else {
