@@ -883,33 +883,6 @@ pub async fn due_text(region: &str, limit: u32) -> ConsoleResult<String> {
     Ok(text)
 }
 
-/// Ids of every elder in `region` with `category` (paging through the registry list), for the
-/// due board's category filter.
-pub async fn elder_ids_with_category(
-    region: &str,
-    category: &str,
-) -> ConsoleResult<std::collections::HashSet<String>> {
-    let mut ids = std::collections::HashSet::new();
-    let mut page = 1;
-    loop {
-        let answer = elders(&ElderQuery {
-            region: region.to_string(),
-            category: category.to_string(),
-            page,
-            page_size: 500,
-            ..Default::default()
-        })
-        .await?;
-        let got = answer.items.len() as u64;
-        ids.extend(answer.items.into_iter().map(|row| row.id));
-        if got == 0 || page * 500 >= answer.total || page >= 100 {
-            break;
-        }
-        page += 1;
-    }
-    Ok(ids)
-}
-
 // ---- monthly statistics --------------------------------------------------------------------
 
 #[derive(Deserialize, Clone, Debug, PartialEq, Default)]
