@@ -9,13 +9,13 @@ use crate::components::coord_shell::{ConsoleErrorLine, ConsoleTitle};
 use crate::components::coord_text::{
     all_tier_ids, category_label, ct, requirement_text, tier_name,
 };
-use crate::components::print_rows::{printed_rows, use_printing, PrintCut};
+use crate::components::print_rows::PrintCut;
 use crate::console_api::{
     self, AssignRequest, ConsoleError, DueBoard, DueItem, ElderIndex, Person,
 };
 use crate::i18n::use_i18n;
 use crate::pages::coord_people::visitor_options;
-use crate::pages::coord_registry::{RowWindow, BUFFER_ROWS, ROW_HEIGHT, VIEWPORT_HEIGHT};
+use crate::pages::coord_registry::{ScrollBox, ROW_HEIGHT};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -279,42 +279,20 @@ fn Board(
             .position(|line| matches!(line, Ok(i) if data.items[*i].elder_id == elder))
     });
     let declined = data.declined.clone();
-    let scroll_top = RwSignal::new(0.0f64);
-    let viewport = RwSignal::new(VIEWPORT_HEIGHT);
-    let wrap = NodeRef::<leptos::html::Div>::new();
+    let scroll = ScrollBox::new();
     // After a reassignment, show the elder where the redrawn board now lists it.
     if let Some(line) = focus_line {
-        scroll_top.set((line.saturating_sub(2)) as f64 * ROW_HEIGHT);
+        scroll
+            .scroll_top
+            .set((line.saturating_sub(2)) as f64 * ROW_HEIGHT);
         Effect::new(move |_| {
-            if let Some(element) = wrap.get() {
-                element.set_scroll_top(scroll_top.get_untracked() as i32);
+            if scroll.node.get().is_some() {
+                scroll.scroll_to(scroll.scroll_top.get_untracked());
                 focus.set(None);
             }
         });
     }
-    // On paper every line is drawn (see `print_rows`).
-    let printing = use_printing();
-    let window = Memo::new(move |_| {
-        if printing.get() {
-            return RowWindow {
-                start: 0,
-                end: printed_rows(total_lines),
-            };
-        }
-        RowWindow::of(
-            total_lines,
-            scroll_top.get(),
-            viewport.get(),
-            ROW_HEIGHT,
-            BUFFER_ROWS,
-        )
-    });
-    let on_scroll = move |_| {
-        if let Some(element) = wrap.get_untracked() {
-            scroll_top.set(element.scroll_top() as f64);
-            viewport.set(element.client_height() as f64);
-        }
-    };
+    let window = Memo::new(move |_| scroll.window(total_lines));
     let rows = {
         let data = data.clone();
         move || {
@@ -343,7 +321,7 @@ fn Board(
         } else {
             view! {
                 <div class="table-wrap vlist due-table" tabindex="0" role="region" aria-label=ct(i18n, "due.title")
-                    data-testid="due-scroll" node_ref=wrap on:scroll=on_scroll>
+                    data-testid="due-scroll" node_ref=scroll.node on:scroll=move |_| scroll.on_scroll()>
                     <table class="data-table">
                         <thead>
                             <tr>

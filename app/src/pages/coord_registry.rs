@@ -59,6 +59,65 @@ impl RowWindow {
     }
 }
 
+/// The scroll box of a virtualised list (the registry, the due board): where it is scrolled
+/// to, how tall it is, and whether the page is being printed — then every row is drawn, up to
+/// the print maximum (see `print_rows`).
+#[derive(Clone, Copy)]
+pub struct ScrollBox {
+    pub scroll_top: RwSignal<f64>,
+    viewport: RwSignal<f64>,
+    /// The scrolling element (`node_ref=` of the box).
+    pub node: NodeRef<leptos::html::Div>,
+    printing: ReadSignal<bool>,
+}
+
+impl ScrollBox {
+    /// Call in the list's component: it listens for printing while the component lives (so
+    /// not a `Default`).
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> ScrollBox {
+        ScrollBox {
+            scroll_top: RwSignal::new(0.0),
+            viewport: RwSignal::new(VIEWPORT_HEIGHT),
+            node: NodeRef::new(),
+            printing: use_printing(),
+        }
+    }
+
+    /// The rows of a list of `len` rows to draw now (tracks the scroll and the printing).
+    pub fn window(self, len: usize) -> RowWindow {
+        if self.printing.get() {
+            return RowWindow {
+                start: 0,
+                end: printed_rows(len),
+            };
+        }
+        RowWindow::of(
+            len,
+            self.scroll_top.get(),
+            self.viewport.get(),
+            ROW_HEIGHT,
+            BUFFER_ROWS,
+        )
+    }
+
+    /// The box's `on:scroll`: reads where it is scrolled to and how tall it is.
+    pub fn on_scroll(self) {
+        if let Some(element) = self.node.get_untracked() {
+            self.scroll_top.set(element.scroll_top() as f64);
+            self.viewport.set(element.client_height() as f64);
+        }
+    }
+
+    /// Scrolls the box to `top` pixels.
+    pub fn scroll_to(self, top: f64) {
+        self.scroll_top.set(top);
+        if let Some(element) = self.node.get_untracked() {
+            element.set_scroll_top(top as i32);
+        }
+    }
+}
+
 /// The registry's filters.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryFilter {
@@ -177,40 +236,13 @@ fn RegistryTable(index: Arc<ElderIndex>, filter: Memo<RegistryFilter>) -> impl I
         move |_| filter.with(|f| filter_rows(&index, f))
     });
     let count = Memo::new(move |_| matching.with(Vec::len));
-    let scroll_top = RwSignal::new(0.0f64);
-    let viewport = RwSignal::new(VIEWPORT_HEIGHT);
-    let wrap = NodeRef::<leptos::html::Div>::new();
+    let scroll = ScrollBox::new();
     // A new filter shows its list from the top.
     Effect::new(move |_| {
         matching.track();
-        scroll_top.set(0.0);
-        if let Some(element) = wrap.get_untracked() {
-            element.set_scroll_top(0);
-        }
+        scroll.scroll_to(0.0);
     });
-    // On paper every row is drawn (see `print_rows`).
-    let printing = use_printing();
-    let window = Memo::new(move |_| {
-        if printing.get() {
-            return RowWindow {
-                start: 0,
-                end: printed_rows(count.get()),
-            };
-        }
-        RowWindow::of(
-            count.get(),
-            scroll_top.get(),
-            viewport.get(),
-            ROW_HEIGHT,
-            BUFFER_ROWS,
-        )
-    });
-    let on_scroll = move |_| {
-        if let Some(element) = wrap.get_untracked() {
-            scroll_top.set(element.scroll_top() as f64);
-            viewport.set(element.client_height() as f64);
-        }
-    };
+    let window = Memo::new(move |_| scroll.window(count.get()));
     let rows = move || {
         let w = window.get();
         let lang = i18n.lang.get();
@@ -232,7 +264,7 @@ fn RegistryTable(index: Arc<ElderIndex>, filter: Memo<RegistryFilter>) -> impl I
             <p class="empty" data-testid="registry-empty">{move || ct(i18n, "reg.empty")}</p>
         </Show>
         <div class="table-wrap vlist" tabindex="0" role="region" aria-label=move || ct(i18n, "reg.title")
-            data-testid="registry-scroll" node_ref=wrap on:scroll=on_scroll
+            data-testid="registry-scroll" node_ref=scroll.node on:scroll=move |_| scroll.on_scroll()
             class:hidden=move || count.get() == 0>
             <table class="data-table" data-testid="registry-table">
                 <thead>
