@@ -425,17 +425,28 @@ struct WireIndex {
     rows: Vec<WireIndexRow>,
 }
 
-/// Decodes the answer of `GET /api/elders/index`.
-pub fn parse_index(text: &str) -> ConsoleResult<ElderIndex> {
+/// Decodes a compact answer (a `columns` list and one array per row) and checks that its
+/// columns are `expected`, the wire format domain defines for it: the registry's list and the
+/// due board's answer are read this way.
+fn decode_compact<W: DeserializeOwned>(
+    text: &str,
+    expected: &[&str],
+    columns: fn(&W) -> &[String],
+) -> ConsoleResult<W> {
     let bad = |message: String| ConsoleError::Server {
         status: 200,
         message,
     };
-    let wire: WireIndex =
-        serde_json::from_str(text).map_err(|e| bad(format!("unexpected answer: {e}")))?;
-    if wire.columns != INDEX_COLUMNS {
-        return Err(bad(format!("unexpected columns: {:?}", wire.columns)));
+    let wire: W = serde_json::from_str(text).map_err(|e| bad(format!("unexpected answer: {e}")))?;
+    if columns(&wire) != expected {
+        return Err(bad(format!("unexpected columns: {:?}", columns(&wire))));
     }
+    Ok(wire)
+}
+
+/// Decodes the answer of `GET /api/elders/index`.
+pub fn parse_index(text: &str) -> ConsoleResult<ElderIndex> {
+    let wire: WireIndex = decode_compact(text, &INDEX_COLUMNS, |wire: &WireIndex| &wire.columns)?;
     let date = |text: &str| tanfang_domain::date::parse_date(text).ok();
     let rows = wire
         .rows
@@ -809,15 +820,8 @@ struct WireDueBoard {
 /// Decodes the compact answer of `GET /api/due?format=rows` into the board's items (the
 /// fields the board does not draw — period, region code, address — stay empty).
 pub fn parse_due_board(text: &str) -> ConsoleResult<DueBoard> {
-    let bad = |message: String| ConsoleError::Server {
-        status: 200,
-        message,
-    };
     let wire: WireDueBoard =
-        serde_json::from_str(text).map_err(|e| bad(format!("unexpected answer: {e}")))?;
-    if wire.columns != DUE_COLUMNS {
-        return Err(bad(format!("unexpected columns: {:?}", wire.columns)));
-    }
+        decode_compact(text, &DUE_COLUMNS, |wire: &WireDueBoard| &wire.columns)?;
     let items = wire
         .rows
         .into_iter()
