@@ -16,6 +16,7 @@
 //    `tanfang:visit-saved` performance mark (visit, outbox entry and draft removal committed in
 //    one IndexedDB transaction), and → the elder card shown again.
 import { chromium } from '@playwright/test';
+import { median, seededLogin, serverApi } from './server.mjs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
@@ -26,28 +27,10 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..',
 const distDir = process.env.TANFANG_DIST ?? path.join(root, 'dist');
 const ELDERS = 50;
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
-
-async function api(pathname, init = {}, cookie) {
-  const response = await fetch(base + pathname, {
-    ...init,
-    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}), ...(init.headers ?? {}) },
-  });
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${pathname} → ${response.status} ${await response.text()}`);
-  return response;
-}
+const api = serverApi(base);
 
 // A coordinator's device holds every elder of the community: top it up to 50 elders.
-const seed = await (await api('/api/dev/seed', { method: 'POST' })).json();
-const coordinator = seed.logins.find((entry) => entry.login === 'coord');
-const loginResponse = await api('/api/auth/login', {
-  method: 'POST',
-  body: JSON.stringify({ login: coordinator.login, password: coordinator.password }),
-});
-const cookie = loginResponse.headers.get('set-cookie').split(';')[0];
+const { account: coordinator, cookie } = await seededLogin(api, 'coord');
 const me = await (await api('/api/me', {}, cookie)).json();
 const community = me.user.region?.code;
 let pulled = await (await api('/api/sync/pull?cursor=0', {}, cookie)).json();

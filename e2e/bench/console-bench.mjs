@@ -17,34 +17,16 @@
 // 4. Due board filter → result: ticking "only overdue" and back, click → last DOM mutation.
 // No CPU throttling: the console is an office tool on desktop PCs.
 import { chromium } from '@playwright/test';
+import { median, seededLogin, serverApi } from './server.mjs';
 
 const base = (process.env.TANFANG_BASE_URL ?? 'http://127.0.0.1:8787').replace(/\/$/, '');
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const ELDERS = Number(process.env.BENCH_ELDERS ?? 20000);
 const LANTIAN = '120101002001';
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
+const api = serverApi(base);
 
-async function api(pathname, init = {}, cookie) {
-  const response = await fetch(base + pathname, {
-    ...init,
-    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}), ...(init.headers ?? {}) },
-  });
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${pathname} → ${response.status} ${await response.text()}`);
-  return response;
-}
-
-const seed = await (await api('/api/dev/seed', { method: 'POST' })).json();
-const coordinator = seed.logins.find((entry) => entry.login === 'coord2');
-const loginResponse = await api('/api/auth/login', {
-  method: 'POST',
-  headers: { 'cf-connecting-ip': '203.0.113.77' },
-  body: JSON.stringify({ login: coordinator.login, password: coordinator.password }),
-});
-const cookie = loginResponse.headers.get('set-cookie').split(';')[0];
+const { cookie } = await seededLogin(api, 'coord2', { 'cf-connecting-ip': '203.0.113.77' });
 const inScope = async () => (await (await api('/api/elders?page_size=1', {}, cookie)).json()).total;
 let total = await inScope();
 while (total < ELDERS) {

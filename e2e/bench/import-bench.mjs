@@ -18,6 +18,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { median } from './server.mjs';
 
 const base = (process.env.TANFANG_BASE_URL ?? 'http://127.0.0.1:8787').replace(/\/$/, '');
 const runs = Number(process.env.BENCH_RUNS ?? 3);
@@ -36,7 +37,6 @@ if (!file) {
 }
 const size = fs.statSync(file).size;
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const seed = await (await fetch(`${base}/api/dev/seed`, { method: 'POST' })).json();
 const who = seed.logins.find((entry) => entry.login === 'coord');
