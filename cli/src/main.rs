@@ -192,6 +192,10 @@ fn run(cli: Cli) -> Result<bool, String> {
                         return Ok(String::new());
                     }
                 }
+                // The contract counts every line that `classify` would answer with an error
+                // — including not elderly on the month's last day and not special-needs — as
+                // an error, where the worker's tally just leaves such files out of scope.
+                classify(&facts, &profile, month.last_day())?;
                 let status = elder_month_status(&facts, &visits, &profile, month)?;
                 tally.update(None, status.as_ref());
                 Ok(String::new())

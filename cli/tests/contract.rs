@@ -227,7 +227,27 @@ broken
 "#,
         expect![[r#"
             exit 1
-            {"month":"2025-03","in_scope":4,"declined":1,"visited":2,"rate":0.5,"by_tier":{"A":{"in_scope":2,"visited":1},"C":{"in_scope":2,"visited":1}},"errors":2}
+            {"month":"2025-03","in_scope":4,"declined":1,"visited":2,"rate":0.5,"by_tier":{"A":{"in_scope":2,"visited":1},"C":{"in_scope":2,"visited":1}},"errors":4}
+        "#]],
+    );
+    // Every line `classify` would answer with an error is skipped and counted, whatever its
+    // kind, in a file that mixes them with valid lines: under 60 on the month's last day (one
+    // turns 60 on the 31st and is in scope, one only on 1 April), not special-needs, invalid
+    // facts, unparsable.
+    check(
+        &["report", "--policy", "national", "--month", "2025-03"],
+        r#"{"elder": {"id": "ok1", "birth_date": "1950-01-01", "categories": ["living_alone"]}, "visits": [{"date": "2025-03-02", "mode": "phone"}]}
+{"elder": {"id": "sixty-on-31st", "birth_date": "1965-03-31", "categories": ["empty_nest"]}, "visits": []}
+{"elder": {"id": "sixty-in-april", "birth_date": "1965-04-01", "categories": ["empty_nest"]}, "visits": [{"date": "2025-03-02", "mode": "home"}]}
+{"elder": {"id": "no-category", "birth_date": "1940-01-01", "capability": "intact"}, "visits": [{"date": "2025-03-02", "mode": "home"}]}
+{"elder": {"id": "bad-consent", "birth_date": "1940-01-01", "categories": ["living_alone"], "consent": "maybe"}, "visits": []}
+{"elder": {"id": "bad-visit", "birth_date": "1940-01-01", "categories": ["living_alone"]}, "visits": [{"date": "2025-02-30", "mode": "home"}]}
+{"elder": {"id": "ok2", "birth_date": "1944-05-05", "categories": ["solitary"]}, "visits": []}
+not json
+"#,
+        expect![[r#"
+            exit 1
+            {"month":"2025-03","in_scope":3,"declined":0,"visited":1,"rate":0.3333,"by_tier":{"general":{"in_scope":3,"visited":1}},"errors":5}
         "#]],
     );
     check(
