@@ -5,6 +5,9 @@
 //!   a city's due list). Target ≤ 100 ms on one core.
 //! - `monthly_rate/100k_elders/<policy>`: the 月探访率 report of a city of 100,000 elders for
 //!   the current month. Target ≤ 50 ms.
+//! - `ladder/100k_elders_1.2m_visits/<policy>`: one daily pass of the escalation ladder
+//!   (`escalations` for every classified elder, a surge on one town). Issue 15's figure: the
+//!   worker's daily pass for 100,000 elders ≤ 2 s; this is the domain's share of it.
 //! - `roster/20k_rows/*`: checking an imported roster of 20,000 rows (JSON Lines), either as
 //!   full files (一人一档, `ElderFile::from_json` + `validate`) or as the CLI's facts
 //!   (`ElderFacts::from_json` + `validate`).
@@ -27,12 +30,15 @@ use criterion::measurement::{Measurement, ValueFormatter};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use serde_json::Value;
 use tanfang_domain::classify::classify;
+use tanfang_domain::date::Per;
 use tanfang_domain::date::{Month, NaiveDate};
 use tanfang_domain::demo::scaled;
 use tanfang_domain::elder::{ElderFacts, ElderFile};
+use tanfang_domain::escalation::{escalations, Step};
+use tanfang_domain::policy::{Kind, RequiredMode, Requirement};
 use tanfang_domain::policy::{PolicyId, PolicyProfile};
 use tanfang_domain::rate::monthly_report;
-use tanfang_domain::schedule::{schedule, VisitFact};
+use tanfang_domain::schedule::{schedule, Surge, VisitFact};
 use tanfang_domain::visit::follow_ups;
 
 const TODAY: &str = "2026-11-22";
@@ -164,6 +170,53 @@ fn benches(c: &mut Criterion<ThreadCpuTime>) {
                     }
                 }
                 black_box(due)
+            })
+        });
+    }
+    group.finish();
+
+    // One daily pass of the escalation ladder: `escalations` for every elder (classified
+    // beforehand, as the worker reads the tier from its due-state table), with a surge on a
+    // tenth of the county.
+    let mut group = c.benchmark_group("ladder/100k_elders_1.2m_visits");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(4));
+    let surge = Surge {
+        id: "cold".into(),
+        region_prefix: "610926100".into(),
+        start: today - chrono::Days::new(3),
+        end: today + chrono::Days::new(3),
+        tiers: vec![],
+        categories: vec![],
+        requirement: Requirement::new(Kind::Visit, RequiredMode::Any, 1, Per::Week),
+        reason: "寒潮".into(),
+    };
+    for (policy, name) in [
+        (PolicyId::National, "national"),
+        (PolicyId::Pingli, "pingli"),
+        (PolicyId::Tianjin, "tianjin"),
+        (PolicyId::Jiangmen, "jiangmen"),
+    ] {
+        let profile = PolicyProfile::builtin(policy);
+        let classified: Vec<_> = city
+            .facts
+            .iter()
+            .zip(&city.visits)
+            .filter_map(|(facts, visits)| Some((classify(facts, &profile, today).ok()?, visits)))
+            .collect();
+        let surges = std::slice::from_ref(&surge);
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut escalated = 0usize;
+                for (classification, visits) in &classified {
+                    escalated +=
+                        escalations(classification, visits, surges, &profile.escalation, today)
+                            .iter()
+                            .filter(|e| e.step != Step::OnTrack)
+                            .count();
+                }
+                black_box(escalated)
             })
         });
     }

@@ -15,6 +15,8 @@
 //! under a [`policy::PolicyProfile`] → [`schedule::schedule`] / [`schedule::due_list`] with the
 //! elder's visits and active [`schedule::Surge`]s → [`rate`] (月探访率), computed from scratch
 //! or kept incrementally as [`rate::MonthlyTally`] rows keyed by (month, community, tier).
+//! [`escalation::escalations`] climbs the ladder (reminded → backup → community staff → missed)
+//! for each unmet requirement as its period runs out.
 //! Region codes are 12-digit 统计用区划代码 and subtree membership is a prefix test ([`region`]).
 
 pub mod care;
@@ -23,6 +25,7 @@ pub mod date;
 pub mod decimal;
 pub mod demo;
 pub mod elder;
+pub mod escalation;
 pub mod group;
 pub mod id_number;
 pub mod phone;
@@ -31,5 +34,6 @@ pub mod policy;
 pub mod rate;
 pub mod region;
 pub mod schedule;
+pub mod sim;
 pub mod sync;
 pub mod visit;

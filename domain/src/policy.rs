@@ -13,6 +13,8 @@
 //!   and every requirement the base would give is dominated by one the local profile gives under
 //!   a condition at least as wide (same kind, mode at least as strict, count ≥, period ≤).
 //! - The five built-in profiles cite the clause of their text next to each tier.
+//! - The escalation ladder's thresholds ([`EscalationPolicy`]) are part of the profile and
+//!   default when a stored profile has none.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -22,6 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::date::Per;
 use crate::elder::{Capability, Category, ElderFacts, ADVANCED_AGE};
+use crate::escalation::EscalationPolicy;
 
 /// The five built-in policies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -349,6 +352,9 @@ pub struct PolicyProfile {
     pub document: String,
     /// Tried in order; the first whose condition holds wins. Earlier = more urgent.
     pub tiers: Vec<Tier>,
+    /// The escalation ladder's thresholds (issue 15); absent in stored profiles = the defaults.
+    #[serde(default)]
+    pub escalation: EscalationPolicy,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -382,6 +388,8 @@ pub enum ProfileError {
     Weaker { tier: String, requirement: String },
     #[error("本地配置的基础应为 {expected}，实为 {found} (wrong base)")]
     WrongBase { expected: String, found: String },
+    #[error("{field}: {message}")]
+    Escalation { field: String, message: String },
 }
 
 impl PolicyProfile {
@@ -427,6 +435,12 @@ impl PolicyProfile {
                     tier: tier.id.clone(),
                 });
             }
+        }
+        if let Err(bad) = self.escalation.validate() {
+            errors.extend(bad.into_iter().map(|e| ProfileError::Escalation {
+                field: e.field,
+                message: e.message,
+            }));
         }
         if errors.is_empty() {
             Ok(())
@@ -792,5 +806,6 @@ fn builtin_profile(policy: PolicyId) -> PolicyProfile {
         name_zh: policy.label_zh().to_string(),
         document: document.to_string(),
         tiers,
+        escalation: EscalationPolicy::default(),
     }
 }

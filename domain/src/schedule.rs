@@ -230,11 +230,19 @@ pub struct RequirementStatus {
     pub surge: Option<String>,
 }
 
-fn counts(requirement: &Requirement, visit: &VisitFact) -> bool {
+/// True when `visit` can count for `requirement`: same kind, and a mode the requirement accepts.
+pub fn counts(requirement: &Requirement, visit: &VisitFact) -> bool {
     visit.kind == requirement.kind && requirement.mode.accepts(visit.mode)
 }
 
-fn done_between(
+/// True when `visit` is of the requirement's kind but in a mode that cannot satisfy it (a phone
+/// call for a `home` requirement). Such a visit is shown, never counted.
+pub fn non_qualifying(requirement: &Requirement, visit: &VisitFact) -> bool {
+    visit.kind == requirement.kind && !requirement.mode.accepts(visit.mode)
+}
+
+/// Visits dated in `start..=end` that count for `requirement`.
+pub fn done_between(
     requirement: &Requirement,
     visits: &[VisitFact],
     start: NaiveDate,
@@ -244,6 +252,76 @@ fn done_between(
         .iter()
         .filter(|v| start <= v.date && v.date <= end && counts(requirement, v))
         .count() as u32
+}
+
+/// The status of `requirement` in the period `start..=end` (a calendar period of
+/// `requirement.per`, clipped to the surge's dates for a surge requirement) as seen on `today`:
+/// visits count from the period's start up to `today` (never after), the previous period is the
+/// calendar period before (clipped the same way; a period wholly before the surge counts as met).
+/// [`schedule`] is this for the period containing `today`; the escalation ladder also asks it for
+/// the period just ended.
+pub fn requirement_status(
+    requirement: Requirement,
+    visits: &[VisitFact],
+    surge: Option<&Surge>,
+    start: NaiveDate,
+    end: NaiveDate,
+    today: NaiveDate,
+) -> RequirementStatus {
+    let calendar = requirement.per.period_containing(start);
+    let previous = calendar.previous();
+    let done = done_between(&requirement, visits, start, today);
+    let state = if done >= requirement.count {
+        State::Met
+    } else {
+        State::Due
+    };
+    let previous_period_met = match surge {
+        Some(surge) if previous.end < surge.start => true,
+        Some(surge) => {
+            done_between(
+                &requirement,
+                visits,
+                previous.start.max(surge.start),
+                previous.end,
+            ) >= requirement.count
+        }
+        None => {
+            done_between(&requirement, visits, previous.start, previous.end) >= requirement.count
+        }
+    };
+    let next_end = match surge {
+        Some(surge) => calendar.next().end.min(surge.end),
+        None => calendar.next().end,
+    };
+    RequirementStatus {
+        requirement,
+        period_start: start,
+        period_end: end,
+        done,
+        state,
+        previous_period_met,
+        next_due_by: match state {
+            State::Due => end,
+            State::Met => next_end,
+        },
+        overdue: state == State::Due && !previous_period_met,
+        surge: surge.map(|s| s.id.clone()),
+    }
+}
+
+/// The period of `requirement` containing `date`, clipped to the surge's dates for a surge
+/// requirement: `(start, end)`.
+pub fn period_bounds(
+    requirement: &Requirement,
+    surge: Option<&Surge>,
+    date: NaiveDate,
+) -> (NaiveDate, NaiveDate) {
+    let period = requirement.per.period_containing(date);
+    match surge {
+        Some(surge) => (period.start.max(surge.start), period.end.min(surge.end)),
+        None => (period.start, period.end),
+    }
 }
 
 /// Status of every requirement (the tier's, then active surges') for the period containing
@@ -258,71 +336,23 @@ pub fn schedule(
         .requirements
         .iter()
         .map(|requirement| {
-            let period = requirement.per.period_containing(today);
-            let previous = period.previous();
-            let done = done_between(requirement, visits, period.start, today);
-            let previous_done = done_between(requirement, visits, previous.start, previous.end);
-            let state = if done >= requirement.count {
-                State::Met
-            } else {
-                State::Due
-            };
-            let previous_period_met = previous_done >= requirement.count;
-            RequirementStatus {
-                requirement: *requirement,
-                period_start: period.start,
-                period_end: period.end,
-                done,
-                state,
-                previous_period_met,
-                next_due_by: match state {
-                    State::Due => period.end,
-                    State::Met => period.next().end,
-                },
-                overdue: state == State::Due && !previous_period_met,
-                surge: None,
-            }
+            let (start, end) = period_bounds(requirement, None, today);
+            requirement_status(*requirement, visits, None, start, end, today)
         })
         .collect();
     for surge in surges {
         if !surge.is_active(today) || !surge.targets(classification) {
             continue;
         }
-        let requirement = surge.requirement;
-        let period = requirement.per.period_containing(today);
-        let start = period.start.max(surge.start);
-        let end = period.end.min(surge.end);
-        let done = done_between(&requirement, visits, start, today);
-        let state = if done >= requirement.count {
-            State::Met
-        } else {
-            State::Due
-        };
-        let previous = period.previous();
-        let previous_period_met = if previous.end < surge.start {
-            true
-        } else {
-            done_between(
-                &requirement,
-                visits,
-                previous.start.max(surge.start),
-                previous.end,
-            ) >= requirement.count
-        };
-        statuses.push(RequirementStatus {
-            requirement,
-            period_start: start,
-            period_end: end,
-            done,
-            state,
-            previous_period_met,
-            next_due_by: match state {
-                State::Due => end,
-                State::Met => period.next().end.min(surge.end),
-            },
-            overdue: state == State::Due && !previous_period_met,
-            surge: Some(surge.id.clone()),
-        });
+        let (start, end) = period_bounds(&surge.requirement, Some(surge), today);
+        statuses.push(requirement_status(
+            surge.requirement,
+            visits,
+            Some(surge),
+            start,
+            end,
+            today,
+        ));
     }
     statuses
 }

@@ -9,6 +9,7 @@
 //! - `dev`          setup, build, migrate the local D1, load demo data, serve on :8787
 //! - `test`         every suite (native, wasm in Chromium, worker HTTP, Playwright)
 //! - `bench`        criterion benchmarks and the browser/worker measurements
+//! - `simulate`     the seeded district month of the escalation ladder (release build)
 //!
 //! Design decisions: no dependency beyond `serde_json` (a fresh machine compiles this first);
 //! every external tool is found through [`tools::Tools`], which knows where `setup` put it;
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
         "dev" => serve::dev(rest),
         "test" => test::run(rest),
         "bench" => test::bench(rest),
+        "simulate" => simulate(rest),
         "help" | "--help" | "-h" => {
             print_help();
             Ok(())
@@ -63,8 +65,36 @@ fn print_help() {
          build         both\n\
          dev           build, migrate local D1, load demo data, serve http://127.0.0.1:8787\n\
          test [SUITE…] run every test suite: native wasm worker e2e (or the named ones)\n\
-         bench         run the benchmarks (see BENCHMARKS.md)"
+         bench         run the benchmarks (see BENCHMARKS.md)\n\
+         simulate [--seed N] [--elders N] [--visitors N]\n\
+                       the escalation ladder's simulated district month (Markdown table)"
     );
+}
+
+/// `cargo xtask simulate [--seed N] …`: runs `domain/examples/simulate.rs` in a release build
+/// (pure and deterministic: same seed, same table) and passes the arguments through.
+fn simulate(args: &[String]) -> Result {
+    let status =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(project_root())
+            .args([
+                "run",
+                "--quiet",
+                "--release",
+                "-p",
+                "tanfang-domain",
+                "--example",
+                "simulate",
+                "--",
+            ])
+            .args(args)
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the simulation failed ({status})"))
+    }
 }
 
 /// The repository root (xtask lives one level below it).
