@@ -45,7 +45,7 @@ use std::collections::HashMap;
 use chrono::{Days, NaiveDate};
 
 use crate::classify::{classify, Classification};
-use crate::date::{Month, Per};
+use crate::date::{month_day, Month, Per};
 use crate::demo::{scaled, Rng};
 use crate::elder::{Consent, ElderFacts};
 use crate::escalation::{escalations, Step};
@@ -267,15 +267,21 @@ pub fn run(config: &SimConfig) -> Vec<PolicyOutcome> {
     let first = config.month.first_day();
     let last = config.month.last_day();
     let data = scaled(config.elders, 0, last);
+    let names: HashMap<String, String> = data
+        .regions
+        .iter()
+        .map(|r| (r.code.as_str().to_string(), r.name.clone()))
+        .collect();
     PolicyId::ALL
         .into_iter()
-        .map(|policy| run_policy(config, &data.elders, policy, first, last))
+        .map(|policy| run_policy(config, &data.elders, &names, policy, first, last))
         .collect()
 }
 
 fn run_policy(
     config: &SimConfig,
     files: &[crate::elder::ElderFile],
+    names: &HashMap<String, String>,
     policy: PolicyId,
     first: NaiveDate,
     last: NaiveDate,
@@ -560,9 +566,29 @@ fn run_policy(
         visited_without: 0,
         visited_with: 0,
     };
-    let mut by_community: Vec<GroupRate> = communities.iter().cloned().map(empty).collect();
-    let mut by_visitor: Vec<GroupRate> = (0..n_visitors)
-        .map(|v| empty(format!("visitor {v}")))
+    let mut by_community: Vec<GroupRate> = communities
+        .iter()
+        .map(|code| {
+            let name = names.get(code).map(String::as_str).unwrap_or("?");
+            empty(format!("{name} ({code})"))
+        })
+        .collect();
+    let mut by_visitor: Vec<GroupRate> = visitors
+        .iter()
+        .enumerate()
+        .map(|(v, visitor)| {
+            let span =
+                |(a, b): (NaiveDate, NaiveDate)| format!("{}..{}", month_day(a), month_day(b));
+            let note = match (visitor.idle, visitor.offline) {
+                (Some(window), _) => format!(", idle {}", span(window)),
+                (_, Some(window)) => format!(", offline {}", span(window)),
+                _ => String::new(),
+            };
+            empty(format!(
+                "visitor {v} (community {}{note})",
+                v % communities.len().max(1)
+            ))
+        })
         .collect();
     for (index, elder) in elders.iter().enumerate() {
         let all: Vec<VisitFact> = elder.visits.iter().map(|v| v.fact).collect();
@@ -628,26 +654,23 @@ fn run_policy(
                 let reached = if met_with { reached } else { Step::Missed };
                 outcome.reached[Step::ALL.iter().position(|s| *s == reached).unwrap()] += 1;
                 if met_with && !met_without {
-                    // The ladder visit that completed the count.
-                    let mut counted = 0;
-                    let mut ordered: Vec<&SimVisit> = elder
+                    // The first ladder visit that counts for this period.
+                    let first_ladder = elder
                         .visits
                         .iter()
                         .filter(|v| {
-                            start <= v.fact.date
+                            matches!(v.source, Source::Ladder(_))
+                                && start <= v.fact.date
                                 && v.fact.date <= end
                                 && crate::schedule::counts(&requirement, &v.fact)
                         })
-                        .collect();
-                    ordered.sort_by_key(|v| v.fact.date);
-                    for v in ordered {
-                        counted += 1;
-                        if counted == requirement.count {
-                            if let Source::Ladder(step) = v.source {
-                                outcome.saved_periods[step_index(step)] += 1;
-                            }
-                            break;
-                        }
+                        .min_by_key(|v| v.fact.date);
+                    if let Some(SimVisit {
+                        source: Source::Ladder(step),
+                        ..
+                    }) = first_ladder
+                    {
+                        outcome.saved_periods[step_index(*step)] += 1;
                     }
                 }
             }

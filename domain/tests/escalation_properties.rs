@@ -95,6 +95,39 @@ fn any_surge() -> impl Strategy<Value = Surge> {
         })
 }
 
+/// Surges placed around `today` (begun up to 40 days before, lasting up to 20 days), so that
+/// a surge often begins and ends inside the period being looked at.
+type SurgeShape = (u64, u64, Requirement, &'static str);
+
+fn any_surge_shape() -> impl Strategy<Value = SurgeShape> {
+    (
+        0u64..40,
+        0u64..20,
+        any_requirement(),
+        proptest::sample::select(vec!["", "610926", "4407"]),
+    )
+}
+
+fn surges_near(today: NaiveDate, shapes: &[SurgeShape]) -> Vec<Surge> {
+    shapes
+        .iter()
+        .enumerate()
+        .map(|(i, &(before, length, requirement, region))| {
+            let start = today - Days::new(before);
+            Surge {
+                id: format!("near{i}"),
+                region_prefix: region.to_string(),
+                start,
+                end: start + Days::new(length),
+                tiers: vec![],
+                categories: vec![],
+                requirement,
+                reason: "节日".into(),
+            }
+        })
+        .collect()
+}
+
 /// Any thresholds at all, valid or not: the ladder's order must hold whatever is configured.
 fn any_thresholds() -> impl Strategy<Value = Thresholds> {
     (0u32..150, 0u32..400, 0u32..400).prop_map(|(r, h, s)| Thresholds::new(r, h, s))
@@ -160,11 +193,14 @@ proptest! {
         facts in any_facts(),
         policy_id in proptest::sample::select(PolicyId::ALL.to_vec()),
         visits in proptest::collection::vec(any_visit(), 0..40),
-        surges in proptest::collection::vec(any_surge(), 0..3),
+        surges in proptest::collection::vec(any_surge(), 0..2),
+        near in proptest::collection::vec(any_surge_shape(), 0..3),
         policy in any_policy(),
         today in date_between(base_day(), 400),
     ) {
         let c = classified(&facts, policy_id);
+        let mut surges = surges;
+        surges.extend(surges_near(today, &near));
         for e in escalations(&c, &visits, &surges, &policy, today) {
             let s = &e.status;
             prop_assert!(s.period_start <= e.reminded_on);
@@ -233,12 +269,15 @@ proptest! {
         facts in any_facts(),
         policy_id in proptest::sample::select(PolicyId::ALL.to_vec()),
         visits in proptest::collection::vec(any_visit(), 0..30),
-        surges in proptest::collection::vec(any_surge(), 0..3),
+        surges in proptest::collection::vec(any_surge(), 0..2),
+        near in proptest::collection::vec(any_surge_shape(), 0..3),
         policy in any_policy(),
         today in date_between(base_day(), 400),
         later in 0u64..100,
     ) {
         let c = classified(&facts, policy_id);
+        let mut surges = surges;
+        surges.extend(surges_near(today, &near));
         let t2 = today + Days::new(later);
         let first = escalations(&c, &visits, &surges, &policy, today);
         let second = by_key(escalations(&c, &visits, &surges, &policy, t2));
