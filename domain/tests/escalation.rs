@@ -316,12 +316,14 @@ fn check_validation(policy: EscalationPolicy, expected: Expect) {
 #[test]
 fn thresholds_are_validated_naming_the_field() {
     check_validation(EscalationPolicy::default(), expect!["ok\n"]);
-    let mut bad = EscalationPolicy::default();
-    bad.week = Thresholds::new(60, 3, 1); // remind Fri (day 4), hand-over Thu (day 3)
-    bad.month = Thresholds::new(50, 2, 5); // staff before hand-over
-    bad.quarter = Thresholds::new(100, 21, 10);
-    bad.year = Thresholds::new(50, 400, 30);
-    bad.surge_percent = 0;
+    let bad = EscalationPolicy {
+        week: Thresholds::new(60, 3, 1), // remind Fri (day 4), hand-over Thu (day 3)
+        month: Thresholds::new(50, 2, 5), // staff before hand-over
+        quarter: Thresholds::new(100, 21, 10),
+        year: Thresholds::new(50, 400, 30),
+        surge_percent: 0,
+        ..EscalationPolicy::default()
+    };
     check_validation(
         bad,
         expect![[r#"
