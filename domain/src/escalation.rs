@@ -484,6 +484,33 @@ fn surge_shortens(
 /// for that previous period with step `missed`. Order: for each requirement, the previous
 /// period's `missed` entry (if any) then the current one; tier requirements first, then
 /// surges in the order given.
+///
+/// ```
+/// use tanfang_domain::classify::classify;
+/// use tanfang_domain::date::parse_date;
+/// use tanfang_domain::elder::{Capability, Category, ElderFacts};
+/// use tanfang_domain::escalation::{escalations, Step};
+/// use tanfang_domain::policy::{PolicyId, PolicyProfile, VisitMode};
+/// use tanfang_domain::schedule::VisitFact;
+///
+/// let d = |s: &str| parse_date(s).unwrap();
+/// let profile = PolicyProfile::builtin(PolicyId::Tianjin);
+/// let facts = ElderFacts {
+///     id: "e1".into(),
+///     birth_date: Some(d("1950-06-01")),
+///     categories: vec![Category::EmptyNest],
+///     capability: Capability::Severe, // 失能: home ≥1/month, community help ≥1/quarter
+///     ..ElderFacts::default()
+/// };
+/// let elder = classify(&facts, &profile, d("2025-03-24")).unwrap();
+/// // Only a phone call this month: it cannot satisfy the home requirement.
+/// let visits = [VisitFact { date: d("2025-03-05"), mode: VisitMode::Phone, kind: Default::default() }];
+/// let ladder = escalations(&elder, &visits, &[], &profile.escalation, d("2025-03-24"));
+/// let home = ladder.iter().find(|e| e.status.period_start == d("2025-03-01")).unwrap();
+/// assert_eq!(home.step, Step::HandedToBackup); // reminded on the 16th, handed over on the 24th
+/// assert_eq!(home.non_qualifying_visits, 1);
+/// assert_eq!(home.staff_on, d("2025-03-28"));
+/// ```
 pub fn escalations(
     classification: &Classification,
     visits: &[VisitFact],
