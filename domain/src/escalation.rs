@@ -16,7 +16,9 @@
 //! - [`RequirementEscalation`]: one requirement in one period: its
 //!   [`RequirementStatus`](crate::schedule::RequirementStatus), the step reached, the date each
 //!   step is (or would be) reached, the visits that could not count, and the substitute mode the
-//!   hand-over may mention.
+//!   hand-over may mention. The four dates are always present (plain `NaiveDate`s, also for a
+//!   met requirement); `step` says which of them have been reached. `substitute` is a
+//!   [`Substitute`] (modes, clause, note), `None` where the text allows none.
 //! - [`escalations`]: every requirement of one elder for the period containing `today`, plus a
 //!   `missed` entry for each requirement whose previous period ended unmet.
 //! - [`escalate`]: one requirement in one given period (what [`escalations`] uses).
@@ -365,6 +367,24 @@ pub struct Substitute {
 }
 
 impl Substitute {
+    /// The modes as the hand-over names them: `电话问候、互联网音（视）频探访`.
+    pub fn modes_zh(&self) -> String {
+        self.modes
+            .iter()
+            .map(|m| m.label_zh())
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+
+    /// The modes' wire names: `phone,video`.
+    pub fn modes_text(&self) -> String {
+        self.modes
+            .iter()
+            .map(|m| m.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
     /// The substitute a policy's text allows for a requirement of mode `mode`, if any (see the
     /// module doc: only the national text names one, for when a home visit is impossible).
     pub fn for_requirement(policy: PolicyId, mode: RequiredMode) -> Option<Substitute> {

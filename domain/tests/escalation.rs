@@ -92,7 +92,7 @@ fn check(
                     .unwrap_or_default(),
                 e.substitute
                     .as_ref()
-                    .map(|sub| format!(" substitute {}", sub.clause))
+                    .map(|sub| format!(" substitute {} ({}: {})", sub.modes_text(), sub.clause, sub.modes_zh()))
                     .unwrap_or_default(),
             ));
         }
@@ -260,14 +260,14 @@ fn surge_shortens_thresholds_and_its_own_period_is_clipped() {
             2025-03-09 visit any x1/month [2025-03-01..2025-03-31] done 0 → on_track (remind 2025-03-16 backup 2025-03-24 staff 2025-03-28 missed 2025-04-01)
             2025-03-10 visit any x1/month [2025-02-01..2025-02-28] done 0 → missed (remind 2025-02-15 backup 2025-02-21 staff 2025-02-25 missed 2025-03-01)
             2025-03-10 visit any x1/month [2025-03-01..2025-03-31] done 0 → reminded (remind 2025-03-08 backup 2025-03-12 staff 2025-03-14 missed 2025-04-01)
-            2025-03-10 visit home x1/week [2025-03-10..2025-03-16] done 0 → on_track (remind 2025-03-11 backup 2025-03-11 staff 2025-03-12 missed 2025-03-17) surge cold substitute 全国 §二(五)
+            2025-03-10 visit home x1/week [2025-03-10..2025-03-16] done 0 → on_track (remind 2025-03-11 backup 2025-03-11 staff 2025-03-12 missed 2025-03-17) surge cold substitute phone,video (全国 §二(五): 电话问候、互联网音（视）频探访)
             2025-03-14 visit any x1/month [2025-02-01..2025-02-28] done 0 → missed (remind 2025-02-15 backup 2025-02-21 staff 2025-02-25 missed 2025-03-01)
             2025-03-14 visit any x1/month [2025-03-01..2025-03-31] done 1 → on_track (remind 2025-03-08 backup 2025-03-12 staff 2025-03-14 missed 2025-04-01)
-            2025-03-14 visit home x1/week [2025-03-10..2025-03-16] done 0 → community_staff (remind 2025-03-11 backup 2025-03-11 staff 2025-03-12 missed 2025-03-17) non_qualifying 1 surge cold substitute 全国 §二(五)
+            2025-03-14 visit home x1/week [2025-03-10..2025-03-16] done 0 → community_staff (remind 2025-03-11 backup 2025-03-11 staff 2025-03-12 missed 2025-03-17) non_qualifying 1 surge cold substitute phone,video (全国 §二(五): 电话问候、互联网音（视）频探访)
             2025-03-17 visit any x1/month [2025-02-01..2025-02-28] done 0 → missed (remind 2025-02-15 backup 2025-02-21 staff 2025-02-25 missed 2025-03-01)
             2025-03-17 visit any x1/month [2025-03-01..2025-03-31] done 1 → on_track (remind 2025-03-08 backup 2025-03-12 staff 2025-03-14 missed 2025-04-01)
-            2025-03-17 visit home x1/week [2025-03-10..2025-03-16] done 0 → missed (remind 2025-03-11 backup 2025-03-11 staff 2025-03-12 missed 2025-03-17) non_qualifying 1 surge cold substitute 全国 §二(五)
-            2025-03-17 visit home x1/week [2025-03-17..2025-03-20] done 0 → handed_to_backup (remind 2025-03-17 backup 2025-03-17 staff 2025-03-18 missed 2025-03-21) surge cold substitute 全国 §二(五)
+            2025-03-17 visit home x1/week [2025-03-10..2025-03-16] done 0 → missed (remind 2025-03-11 backup 2025-03-11 staff 2025-03-12 missed 2025-03-17) non_qualifying 1 surge cold substitute phone,video (全国 §二(五): 电话问候、互联网音（视）频探访)
+            2025-03-17 visit home x1/week [2025-03-17..2025-03-20] done 0 → handed_to_backup (remind 2025-03-17 backup 2025-03-17 staff 2025-03-18 missed 2025-03-21) surge cold substitute phone,video (全国 §二(五): 电话问候、互联网音（视）频探访)
             2025-03-21 visit any x1/month [2025-02-01..2025-02-28] done 0 → missed (remind 2025-02-15 backup 2025-02-21 staff 2025-02-25 missed 2025-03-01)
             2025-03-21 visit any x1/month [2025-03-01..2025-03-31] done 2 → on_track (remind 2025-03-08 backup 2025-03-12 staff 2025-03-14 missed 2025-04-01)
             2025-03-24 visit any x1/month [2025-02-01..2025-02-28] done 0 → missed (remind 2025-02-15 backup 2025-02-21 staff 2025-02-25 missed 2025-03-01)
