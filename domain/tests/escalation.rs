@@ -1,6 +1,7 @@
 //! The escalation ladder (issue 15) through one `check` helper with expect-test: one table per
 //! period length and policy (a month, a week for 平利 intensive, a quarter for 天津
-//! community_help, a surge), plus the thresholds' validation.
+//! community_help, a half-year and a year for 江门 B/C, a surge), plus the thresholds'
+//! validation.
 
 use expect_test::{expect, Expect};
 use tanfang_domain::classify::{classify, Classification};
@@ -218,6 +219,68 @@ fn quarter_tianjin_community_help() {
             2025-03-31 visit home x1/month [2025-03-01..2025-03-31] done 1 → on_track (remind 2025-03-16 backup 2025-03-24 staff 2025-03-28 missed 2025-04-01)
             2025-03-31 community_help any x1/quarter [2024-10-01..2024-12-31] done 0 → missed (remind 2024-11-16 backup 2024-12-10 staff 2024-12-21 missed 2025-01-01)
             2025-03-31 community_help any x1/quarter [2025-01-01..2025-03-31] done 1 → on_track (remind 2025-02-15 backup 2025-03-10 staff 2025-03-21 missed 2025-04-01)
+        "#]],
+    );
+}
+
+#[test]
+fn half_year_and_year_jiangmen_home_visits() {
+    // 江门 B (重残 and 独居, under 80): any ≥1/month and home ≥1/half-year. Monthly phone calls
+    // keep the month on track; no home visit in H2 2025 → the half-year climbs (reminded
+    // 1 Oct, backup 1 Dec, staff 17 Dec) and is missed on 1 Jan 2026.
+    let b = ElderFacts {
+        disability_grade: Some(2),
+        ..elder(&[Category::LivingAlone], Capability::Intact)
+    };
+    let c = classified(PolicyId::Jiangmen, &b);
+    assert_eq!(c.tier, "B");
+    check(
+        &c,
+        "2025-07-03 phone, 2025-08-04 phone, 2025-09-02 phone, 2025-10-06 phone, 2025-11-03 phone, 2025-12-01 phone, 2026-01-05 phone",
+        &[],
+        &["2025-09-30", "2025-10-01", "2025-12-17", "2026-01-05"],
+        expect![[r#"
+            2025-09-30 visit home x1/half_year [2025-01-01..2025-06-30] done 0 → missed (remind 2025-04-01 backup 2025-05-31 staff 2025-06-16 missed 2025-07-01)
+            2025-09-30 visit home x1/half_year [2025-07-01..2025-12-31] done 0 → on_track (remind 2025-10-01 backup 2025-12-01 staff 2025-12-17 missed 2026-01-01) non_qualifying 3
+            2025-09-30 visit any x1/month [2025-09-01..2025-09-30] done 1 → on_track (remind 2025-09-16 backup 2025-09-23 staff 2025-09-27 missed 2025-10-01)
+            2025-10-01 visit home x1/half_year [2025-01-01..2025-06-30] done 0 → missed (remind 2025-04-01 backup 2025-05-31 staff 2025-06-16 missed 2025-07-01)
+            2025-10-01 visit home x1/half_year [2025-07-01..2025-12-31] done 0 → reminded (remind 2025-10-01 backup 2025-12-01 staff 2025-12-17 missed 2026-01-01) non_qualifying 3
+            2025-10-01 visit any x1/month [2025-10-01..2025-10-31] done 0 → on_track (remind 2025-10-16 backup 2025-10-24 staff 2025-10-28 missed 2025-11-01)
+            2025-12-17 visit home x1/half_year [2025-01-01..2025-06-30] done 0 → missed (remind 2025-04-01 backup 2025-05-31 staff 2025-06-16 missed 2025-07-01)
+            2025-12-17 visit home x1/half_year [2025-07-01..2025-12-31] done 0 → community_staff (remind 2025-10-01 backup 2025-12-01 staff 2025-12-17 missed 2026-01-01) non_qualifying 6
+            2025-12-17 visit any x1/month [2025-12-01..2025-12-31] done 1 → on_track (remind 2025-12-16 backup 2025-12-24 staff 2025-12-28 missed 2026-01-01)
+            2026-01-05 visit home x1/half_year [2025-07-01..2025-12-31] done 0 → missed (remind 2025-10-01 backup 2025-12-01 staff 2025-12-17 missed 2026-01-01) non_qualifying 6
+            2026-01-05 visit home x1/half_year [2026-01-01..2026-06-30] done 0 → on_track (remind 2026-04-01 backup 2026-05-31 staff 2026-06-16 missed 2026-07-01) non_qualifying 1
+            2026-01-05 visit any x1/month [2026-01-01..2026-01-31] done 1 → on_track (remind 2026-01-16 backup 2026-01-24 staff 2026-01-28 missed 2026-02-01)
+        "#]],
+    );
+    // 江门 C (空巢, in good health): any ≥1/month and home ≥1/year. The year's home visit on
+    // 20 Nov stops the ladder after the hand-over of 1 Nov.
+    let c = classified(
+        PolicyId::Jiangmen,
+        &elder(&[Category::EmptyNest], Capability::Intact),
+    );
+    assert_eq!(c.tier, "C");
+    check(
+        &c,
+        "2025-10-06 phone, 2025-11-03 video, 2025-11-20 home",
+        &[],
+        &["2025-07-01", "2025-07-02", "2025-11-02", "2025-11-20"],
+        expect![[r#"
+            2025-07-01 visit home x1/year [2024-01-01..2024-12-31] done 0 → missed (remind 2024-07-02 backup 2024-11-01 staff 2024-12-01 missed 2025-01-01)
+            2025-07-01 visit home x1/year [2025-01-01..2025-12-31] done 0 → on_track (remind 2025-07-02 backup 2025-11-01 staff 2025-12-01 missed 2026-01-01)
+            2025-07-01 visit any x1/month [2025-06-01..2025-06-30] done 0 → missed (remind 2025-06-16 backup 2025-06-23 staff 2025-06-27 missed 2025-07-01)
+            2025-07-01 visit any x1/month [2025-07-01..2025-07-31] done 0 → on_track (remind 2025-07-16 backup 2025-07-24 staff 2025-07-28 missed 2025-08-01)
+            2025-07-02 visit home x1/year [2024-01-01..2024-12-31] done 0 → missed (remind 2024-07-02 backup 2024-11-01 staff 2024-12-01 missed 2025-01-01)
+            2025-07-02 visit home x1/year [2025-01-01..2025-12-31] done 0 → reminded (remind 2025-07-02 backup 2025-11-01 staff 2025-12-01 missed 2026-01-01)
+            2025-07-02 visit any x1/month [2025-06-01..2025-06-30] done 0 → missed (remind 2025-06-16 backup 2025-06-23 staff 2025-06-27 missed 2025-07-01)
+            2025-07-02 visit any x1/month [2025-07-01..2025-07-31] done 0 → on_track (remind 2025-07-16 backup 2025-07-24 staff 2025-07-28 missed 2025-08-01)
+            2025-11-02 visit home x1/year [2024-01-01..2024-12-31] done 0 → missed (remind 2024-07-02 backup 2024-11-01 staff 2024-12-01 missed 2025-01-01)
+            2025-11-02 visit home x1/year [2025-01-01..2025-12-31] done 0 → handed_to_backup (remind 2025-07-02 backup 2025-11-01 staff 2025-12-01 missed 2026-01-01) non_qualifying 1
+            2025-11-02 visit any x1/month [2025-11-01..2025-11-30] done 0 → on_track (remind 2025-11-16 backup 2025-11-23 staff 2025-11-27 missed 2025-12-01)
+            2025-11-20 visit home x1/year [2024-01-01..2024-12-31] done 0 → missed (remind 2024-07-02 backup 2024-11-01 staff 2024-12-01 missed 2025-01-01)
+            2025-11-20 visit home x1/year [2025-01-01..2025-12-31] done 1 → on_track (remind 2025-07-02 backup 2025-11-01 staff 2025-12-01 missed 2026-01-01) non_qualifying 2
+            2025-11-20 visit any x1/month [2025-11-01..2025-11-30] done 2 → on_track (remind 2025-11-16 backup 2025-11-23 staff 2025-11-27 missed 2025-12-01)
         "#]],
     );
 }
