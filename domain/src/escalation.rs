@@ -14,7 +14,7 @@
 //!   `PolicyProfile.escalation` (`#[serde(default)]`, so stored profiles without it still parse
 //!   and get [`EscalationPolicy::default`]). Checked by [`EscalationPolicy::validate`].
 //! - [`RequirementEscalation`]: one requirement in one period: its
-//!   [`RequirementStatus`](crate::schedule::RequirementStatus), the step reached, the date each
+//!   [`RequirementStatus`], the step reached, the date each
 //!   step is (or would be) reached, the visits that could not count, and the substitute mode the
 //!   hand-over may mention. The four dates are always present (plain `NaiveDate`s, also for a
 //!   met requirement); `step` says which of them have been reached. `substitute` is a

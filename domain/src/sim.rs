@@ -2,7 +2,7 @@
 //! `cargo xtask simulate [--seed N]` prints [`markdown`] of [`run`].
 //!
 //! # Design decisions
-//! - **Pure and deterministic.** The population is [`demo::scaled`] (its own fixed seed); every
+//! - **Pure and deterministic.** The population is [`crate::demo::scaled`] (its own fixed seed); every
 //!   behaviour below draws from a SplitMix64 seeded with `seed`, in a fixed order, so the same
 //!   seed gives the same table on every machine. The plans (what visitors would do anyway) are
 //!   drawn first and shared by both runs; the ladder's reactions draw from a second stream, so
