@@ -2,9 +2,9 @@
 //! `cargo xtask simulate [--seed N]` prints [`markdown`] of [`run`].
 //!
 //! # Design decisions
-//! - **Pure and deterministic.** The population is [`crate::demo::scaled`] (its own fixed seed); every
-//!   behaviour below draws from a SplitMix64 seeded with `seed`, in a fixed order, so the same
-//!   seed gives the same table on every machine. The plans (what visitors would do anyway) are
+//! - **Pure and deterministic.** The population is [`crate::demo::scaled`] (its own fixed
+//!   seed); every behaviour below draws from a SplitMix64 seeded with `seed`, in a fixed
+//!   order, so the same seed gives the same table on every machine. The plans (what visitors would do anyway) are
 //!   drawn first and shared by both runs; the ladder's reactions draw from a second stream, so
 //!   "with" and "without the ladder" differ only by the ladder.
 //! - **The ladder is the real one.** Each simulated day runs [`escalations`] for every elder
@@ -288,8 +288,9 @@ fn run_policy(
 ) -> PolicyOutcome {
     let profile = PolicyProfile::builtin(policy);
     let ladder_policy = profile.escalation;
-    let mut rng = Rng(config.seed ^ 0x5349_4D55_4C41_5445); // "SIMULATE"
-                                                            // In-scope elders and their communities.
+    // "SIMULATE"
+    let mut rng = Rng(config.seed ^ 0x5349_4D55_4C41_5445);
+    // In-scope elders and their communities.
     let mut communities: Vec<String> = Vec::new();
     let mut community_of: HashMap<String, usize> = HashMap::new();
     let mut candidates = Vec::new();
