@@ -936,6 +936,12 @@ pub struct MonthlyStats {
     /// Milliseconds since the epoch of the newest tally update.
     #[serde(default)]
     pub updated_at: Option<i64>,
+    /// `id@version` of the policy the month is computed under (issue 16).
+    #[serde(default)]
+    pub policy: Option<String>,
+    /// Whether the month is closed for this region (issue 16).
+    #[serde(default)]
+    pub closed: bool,
 }
 
 pub async fn monthly(region: &str, month: &str) -> ConsoleResult<MonthlyStats> {
@@ -1076,4 +1082,174 @@ mod tests {
         );
         assert_eq!(query(&[]), "");
     }
+}
+
+// ---- policy versions and monthly close (issue 16) ------------------------------------------
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct PolicyVersion {
+    pub id: String,
+    pub label: String,
+    #[serde(default)]
+    pub name_zh: String,
+    pub effective_from: String,
+    #[serde(default)]
+    pub local: bool,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct BuiltinPolicy {
+    pub id: String,
+    pub name_zh: String,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct PolicyState {
+    pub current: PolicyVersion,
+    pub versions: Vec<PolicyVersion>,
+    #[serde(default)]
+    pub closed_months: Vec<String>,
+    #[serde(default)]
+    pub latest_closed: Option<String>,
+    #[serde(default)]
+    pub builtins: Vec<BuiltinPolicy>,
+}
+
+/// `POST /api/policy`: a built-in `policy` or a local `profile` (JSON) from `effective_from`.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct PolicyChange {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<Value>,
+    pub effective_from: String,
+    pub reason: String,
+}
+
+pub async fn policy() -> ConsoleResult<PolicyState> {
+    get("/api/policy").await
+}
+
+pub async fn change_policy(change: &PolicyChange) -> ConsoleResult<Value> {
+    post("/api/policy", change).await
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct CloseSummary {
+    pub id: String,
+    pub month: String,
+    pub region_code: String,
+    #[serde(default)]
+    pub region_name: Option<String>,
+    pub policy: String,
+    #[serde(default)]
+    pub digest: Option<String>,
+    #[serde(default)]
+    pub closed_by: Option<String>,
+    #[serde(default)]
+    pub rate: Option<f64>,
+    #[serde(default)]
+    pub in_scope: Option<u32>,
+    #[serde(default)]
+    pub visited: Option<u32>,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct Correction {
+    pub visit_id: String,
+    pub elder_id: String,
+    #[serde(default)]
+    pub elder_name: Option<String>,
+    pub date: String,
+    pub mode: String,
+    pub reason: String,
+    #[serde(default)]
+    pub entered_by: Option<String>,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct Figure {
+    #[serde(default)]
+    pub rate: f64,
+    #[serde(default)]
+    pub in_scope: u32,
+    #[serde(default)]
+    pub visited: u32,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct Difference {
+    pub field: String,
+    pub snapshot: Value,
+    pub recomputed: Value,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct Recompute {
+    pub matches: bool,
+    pub policy: String,
+    #[serde(default)]
+    pub differences: Vec<Difference>,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct MonthView {
+    pub month: String,
+    pub region_code: String,
+    pub closed: bool,
+    #[serde(default)]
+    pub policy: Option<String>,
+    #[serde(default)]
+    pub close: Option<CloseSummary>,
+    #[serde(default)]
+    pub corrections: Vec<Correction>,
+    #[serde(default)]
+    pub with_corrections: Option<Figure>,
+    #[serde(default)]
+    pub recompute: Option<Recompute>,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct NewCorrection {
+    pub elder_id: String,
+    pub date: String,
+    pub mode: String,
+    pub reason: String,
+}
+
+pub async fn month_view(month: &str, region: &str) -> ConsoleResult<MonthView> {
+    get(&format!(
+        "/api/months/{}{}",
+        encode(month),
+        query(&[("region", region.to_string())])
+    ))
+    .await
+}
+
+pub async fn recompute_month(month: &str, region: &str) -> ConsoleResult<MonthView> {
+    post(
+        &format!(
+            "/api/months/{}/recompute{}",
+            encode(month),
+            query(&[("region", region.to_string())])
+        ),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+pub async fn close_month(month: &str, region: &str) -> ConsoleResult<Value> {
+    post(
+        &format!("/api/months/{}/close", encode(month)),
+        &serde_json::json!({ "region_code": region }),
+    )
+    .await
+}
+
+pub async fn add_correction(month: &str, correction: &NewCorrection) -> ConsoleResult<Value> {
+    post(
+        &format!("/api/months/{}/corrections", encode(month)),
+        correction,
+    )
+    .await
 }

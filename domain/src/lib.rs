@@ -28,6 +28,7 @@ pub mod elder;
 pub mod escalation;
 pub mod group;
 pub mod id_number;
+pub mod month_close;
 pub mod phone;
 pub mod pinyin;
 pub mod policy;

@@ -43,18 +43,31 @@ impl Ctx {
         )
     }
 
-    /// The deployment's policy profile (settings key `policy`, default national).
+    /// The policy family in force today (the deployment's policy timeline, see
+    /// [`Ctx::profile_on`]; settings key `policy` alone when no change was ever made).
     pub async fn policy(&self) -> AppResult<tanfang_domain::policy::PolicyId> {
-        #[derive(serde::Deserialize)]
-        struct Row {
-            value: String,
-        }
-        let row = self
+        Ok(self.profile_on(self.today()).await?.policy)
+    }
+
+    /// The deployment's policy timeline: settings key `policy` (default national) from the
+    /// start, then every adopted version of `policy_versions` from its effective date
+    /// (`handlers::months`).
+    pub async fn policy_timeline(&self) -> AppResult<tanfang_domain::month_close::PolicyTimeline> {
+        let results = self
             .db
-            .first::<Row>("SELECT value FROM settings WHERE key = 'policy'", vec![])
+            .batch(crate::handlers::months::timeline_statements(&self.db)?)
             .await?;
-        Ok(row
-            .and_then(|r| serde_json::from_value(serde_json::Value::String(r.value)).ok())
-            .unwrap_or(tanfang_domain::policy::PolicyId::National))
+        crate::handlers::months::timeline_from(&results)
+    }
+
+    /// The profile in force on `date` (every computation for a date uses this one).
+    pub async fn profile_on(
+        &self,
+        date: NaiveDate,
+    ) -> AppResult<tanfang_domain::policy::PolicyProfile> {
+        Ok(crate::handlers::months::profile_in_force(
+            &self.policy_timeline().await?,
+            date,
+        ))
     }
 }

@@ -126,6 +126,10 @@ pub async fn route(req: Request, ctx: &Ctx) -> AppResult<Response> {
         // Roster import and official exports (issue 10): handlers::import, handlers::exports.
         (_, ["api", "import", ..]) => handlers::import::route(req, ctx, &segments).await,
         (_, ["api", "exports", ..]) => handlers::exports::route(req, ctx, &segments).await,
+        // Policy versions and monthly close (issue 16): handlers::months.
+        (_, ["api", "policy"] | ["api", "months", ..]) => {
+            handlers::months::route(req, ctx, &segments).await
+        }
         (Post, ["api", "assignments"]) => admin::assign(req, ctx).await,
         (Get, ["api", "due"]) => admin::due(req, ctx).await,
         (Get, ["api", "stats", "monthly"]) => admin::monthly_stats(req, ctx).await,

@@ -11,7 +11,9 @@ use crate::pages::coord_due::CoordDuePage;
 use crate::pages::coord_elder::CoordElderPage;
 use crate::pages::coord_forms::CoordFormsPage;
 use crate::pages::coord_import::CoordImportPage;
+use crate::pages::coord_months::CoordMonthsPage;
 use crate::pages::coord_people::CoordPeoplePage;
+use crate::pages::coord_policy::CoordPolicyPage;
 use crate::pages::coord_regions::CoordRegionsPage;
 use crate::pages::coord_registry::CoordRegistryPage;
 use crate::pages::coord_surges::CoordSurgesPage;
@@ -42,6 +44,8 @@ pub fn OfficeRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("care") view=CoordCarePage />
             <Route path=path!("import") view=CoordImportPage />
             <Route path=path!("forms") view=CoordFormsPage />
+            <Route path=path!("months") view=CoordMonthsPage />
+            <Route path=path!("policy") view=CoordPolicyPage />
         </ParentRoute>
         <ParentRoute path=path!("/groups") view=Outlet>
             <Route path=path!("") view=GroupHomePage />

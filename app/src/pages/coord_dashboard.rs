@@ -199,6 +199,16 @@ fn Dashboard(data: DashboardData, region: RwSignal<String>, home: String) -> imp
                     }
                 }
             </Show>
+            <p class="updated" data-testid="dash-policy" data-closed=current.closed.to_string()>
+                {move || if i18n.lang.get() == crate::i18n::Lang::Zh { "政策版本 " } else { "Policy version " }}
+                {current.policy.clone().unwrap_or_default()}" · "
+                {let closed = current.closed; move || match (closed, i18n.lang.get() == crate::i18n::Lang::Zh) {
+                    (true, true) => "本月已关账",
+                    (true, false) => "month closed",
+                    (false, true) => "本月未关账",
+                    (false, false) => "month open",
+                }}
+            </p>
             <p class="updated" data-testid="dash-updated">
                 {move || ct(i18n, "dash.updated")}": "
                 {updated.clone().unwrap_or_else(|| ct(i18n, "dash.never_updated").to_string())}

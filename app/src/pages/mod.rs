@@ -17,7 +17,11 @@ pub mod coord_forms;
 #[cfg(feature = "office")]
 pub mod coord_import;
 #[cfg(feature = "office")]
+pub mod coord_months;
+#[cfg(feature = "office")]
 pub mod coord_people;
+#[cfg(feature = "office")]
+pub mod coord_policy;
 #[cfg(feature = "office")]
 pub mod coord_regions;
 #[cfg(feature = "office")]

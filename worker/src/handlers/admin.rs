@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use tanfang_domain::date::Month;
 use tanfang_domain::date::Per;
 use tanfang_domain::elder::ElderFacts;
-use tanfang_domain::policy::{Kind, PolicyProfile, RequiredMode, Requirement, VisitMode};
+use tanfang_domain::policy::{Kind, RequiredMode, Requirement, VisitMode};
 use tanfang_domain::rate::{MonthlyTally, TallyRow};
 use tanfang_domain::schedule::{due_list, DueInput, Surge, VisitFact};
 use tanfang_domain::sync::{ConflictResolution, FieldVersions};
@@ -478,7 +478,8 @@ fn parse_visits(text: &str) -> Vec<VisitFact> {
 /// file (~1 KB) and parses no file in the worker. The column `elders.facts` holds the same
 /// array, written by triggers whenever a file is written (migration 0130, which lists the same
 /// paths); the due board reads the column and falls back to this expression where it is null.
-const FACTS_SQL: &str = "json_extract(e.file, '$.birth_date', '$.categories', '$.capability', \
+pub(crate) const FACTS_SQL: &str =
+    "json_extract(e.file, '$.birth_date', '$.categories', '$.capability', \
     '$.bedridden', '$.mobility_impaired', '$.dementia', '$.disability_grade', '$.serious_illness', \
     '$.low_income', '$.cohabits_with_impaired_elder', '$.cares_for_impaired_child', '$.consent')";
 
@@ -500,7 +501,7 @@ type FactsRow = (
 
 /// `ElderFile::facts` of a stored file from the values of [`FACTS_SQL`] (the ID number stays
 /// out: it is not in the ordinary part of the file).
-fn facts_from_row(id: &str, region_code: &str, json: &str) -> Option<ElderFacts> {
+pub(crate) fn facts_from_row(id: &str, region_code: &str, json: &str) -> Option<ElderFacts> {
     let row: FactsRow = serde_json::from_str(json).ok()?;
     let mut categories = row.1.unwrap_or_default();
     categories.sort();
@@ -616,7 +617,8 @@ pub async fn due(req: Request, ctx: &Ctx) -> AppResult<Response> {
     let since = (today - chrono::Duration::days(400)).to_string();
     let db = &ctx.db;
     let results = db
-        .batch(vec![
+        .batch(
+            vec![
             db.statement(
                 &format!(
                     "SELECT e.id, e.name, e.region_code, r.name AS community, CASE WHEN ?3 THEN e.address ELSE '' END AS address, \
@@ -633,18 +635,16 @@ pub async fn due(req: Request, ctx: &Ctx) -> AppResult<Response> {
                  WHERE start_date <= ?1 AND end_date >= ?1",
                 args![today.to_string()],
             )?,
-            db.statement("SELECT value FROM settings WHERE key = 'policy'", vec![])?,
-        ])
+        ]
+        .into_iter()
+        // The policy timeline (issue 16): the version in force today.
+        .chain(crate::handlers::months::timeline_statements(db)?)
+        .collect())
         .await?;
-    #[derive(Deserialize)]
-    struct Setting {
-        value: String,
-    }
-    let policy = rows::<Setting>(&results[2])?
-        .first()
-        .and_then(|s| serde_json::from_value(json!(s.value)).ok())
-        .unwrap_or(tanfang_domain::policy::PolicyId::National);
-    let profile = PolicyProfile::builtin(policy);
+    let profile = crate::handlers::months::profile_in_force(
+        &crate::handlers::months::timeline_from(&results[2..])?,
+        today,
+    );
     let elders = rows::<DueElderRow>(&results[0])?;
     let visits_by_elder: HashMap<&str, Vec<VisitFact>> = elders
         .iter()
@@ -824,11 +824,15 @@ pub async fn monthly_stats(req: Request, ctx: &Ctx) -> AppResult<Response> {
                    "declined": r.declined, "rate": r.rate})
         })
         .collect();
+    // Issue 16: the policy version the month is computed under, and whether it is closed.
+    let (closed, policy) = crate::handlers::months::export_note(ctx, month, &lo, &hi).await?;
     http::json(&json!({
         "region": region,
         "report": report,
         "by_community": communities,
         "updated_at": updated_at,
+        "policy": policy,
+        "closed": closed,
     }))
 }
 

@@ -13,7 +13,6 @@ use crate::{args, registry, tally, views};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use tanfang_domain::elder::ElderFile;
-use tanfang_domain::policy::PolicyProfile;
 use tanfang_domain::sync::{apply_field_edits, ElderEdit, FieldVersions};
 use worker::{Request, Response};
 
@@ -520,7 +519,7 @@ pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
             ),
         });
     }
-    let profile = PolicyProfile::builtin(ctx.policy().await?);
+    let profile = ctx.profile_on(today).await?;
     let derived = registry::derive(&file, &profile, today);
     let month = today.format("%Y-%m").to_string();
     let mut statements = vec![
@@ -649,7 +648,7 @@ pub async fn update(mut req: Request, ctx: &Ctx, id: &str) -> AppResult<Response
         }
     }
     let new_versions = registry::bump_versions(&versions, &old, &new);
-    let profile = PolicyProfile::builtin(ctx.policy().await?);
+    let profile = ctx.profile_on(today).await?;
     let derived = registry::derive(&file, &profile, today);
     let month = today.format("%Y-%m").to_string();
     let db = &ctx.db;

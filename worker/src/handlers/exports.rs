@@ -418,6 +418,9 @@ async fn monthly(req: &Request, ctx: &Ctx, scope: &Scope) -> AppResult<(Vec<Tabl
         ])
         .await?;
     let tallies = rows::<TallyRow>(&results[1])?;
+    // Issue 16: the policy version the month is computed under and whether it is closed.
+    let (closed, policy) =
+        crate::handlers::months::export_note(ctx, month, &scope.lo, &scope.hi).await?;
     let mut table_rows = Vec::new();
     let (mut in_scope, mut visited, mut declined) = (0, 0, 0);
     for t in &tallies {
@@ -455,8 +458,9 @@ async fn monthly(req: &Request, ctx: &Ctx, scope: &Scope) -> AppResult<(Vec<Tabl
         vec![Table {
             name: "月探访率".into(),
             title: Some(format!(
-                "{}特殊困难老年人月探访率（{month_text}）",
-                scope.name
+                "{}特殊困难老年人月探访率（{month_text}）{}",
+                scope.name,
+                crate::handlers::months::export_label(closed, &policy)
             )),
             headers: [
                 "社区(村)",
@@ -472,7 +476,7 @@ async fn monthly(req: &Request, ctx: &Ctx, scope: &Scope) -> AppResult<(Vec<Tabl
             .collect(),
             rows: table_rows,
         }],
-        json!({"month": month_text}),
+        json!({"month": month_text, "policy": policy, "closed": closed}),
     ))
 }
 
@@ -494,6 +498,10 @@ struct JiangmenRow {
 
 async fn jiangmen(req: &Request, ctx: &Ctx, scope: &Scope) -> AppResult<(Vec<Table>, Value)> {
     let (from, to) = period(req, ctx)?;
+    // Issue 16: the policy version and closed state of the month the period ends in.
+    let end_month = Month::containing(parse_date(&to).unwrap_or_else(|_| ctx.today()));
+    let (closed, policy) =
+        crate::handlers::months::export_note(ctx, end_month, &scope.lo, &scope.hi).await?;
     let stats = ctx
         .db
         .all::<JiangmenRow>(
@@ -550,8 +558,9 @@ async fn jiangmen(req: &Request, ctx: &Ctx, scope: &Scope) -> AppResult<(Vec<Tab
         vec![Table {
             name: "情况统计表".into(),
             title: Some(format!(
-                "{}特殊困难老年人探访关爱服务情况统计表（{from} 至 {to}）",
-                scope.name
+                "{}特殊困难老年人探访关爱服务情况统计表（{from} 至 {to}）{}",
+                scope.name,
+                crate::handlers::months::export_label(closed, &policy)
             )),
             headers: [
                 "社区(村)",
@@ -573,7 +582,7 @@ async fn jiangmen(req: &Request, ctx: &Ctx, scope: &Scope) -> AppResult<(Vec<Tab
             .collect(),
             rows: table_rows,
         }],
-        json!({"from": from, "to": to}),
+        json!({"from": from, "to": to, "policy": policy, "closed": closed}),
     ))
 }
 

@@ -39,7 +39,6 @@ use crate::{args, registry, tally, views};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use tanfang_domain::elder::ElderFile;
-use tanfang_domain::policy::PolicyProfile;
 use tanfang_domain::sync::FieldVersions;
 use tanfang_roster::check::FieldChange;
 use tanfang_roster::{CheckOptions, Existing, Field, Mapping, RowAction, RowCheck, Sheet, Summary};
@@ -418,7 +417,7 @@ async fn commit(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
         });
     }
     let today = ctx.today();
-    let profile = PolicyProfile::builtin(ctx.policy().await?);
+    let profile = ctx.profile_on(today).await?;
     let mut upserts: Vec<Value> = Vec::new();
     let mut communities: BTreeSet<String> = BTreeSet::new();
     let mut created = 0usize;

@@ -8,5 +8,6 @@ pub mod elders;
 pub mod exports;
 pub mod groups;
 pub mod import;
+pub mod months;
 pub mod setup;
 pub mod sync;

@@ -9,7 +9,7 @@
 use crate::auth::{require, Principal, Role};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
-use crate::handlers::care;
+use crate::handlers::{care, months};
 use crate::http::{self, read_json};
 use crate::store::{rows, Statement, CURRENT_CURSOR, NEW_CURSOR_SQL};
 use crate::views::{self, RecentVisitRow, VolunteerElderRow};
@@ -18,6 +18,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use tanfang_domain::month_close::check_correction_reason;
 use tanfang_domain::sync::{
     apply_field_edits, sequence_decisions, AckStatus, FieldVersions, MutationAck, MutationBody,
     PullResponse, PushRequest, PushResponse, SeqDecision, SurgeView, VOLUNTEER_EDITABLE_FIELDS,
@@ -169,6 +170,12 @@ pub async fn push(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     let elder_ids_json = serde_json::to_string(&elder_ids)?;
     let visit_ids_json =
         serde_json::to_string(&visits.values().map(|v| v.id.as_str()).collect::<Vec<_>>())?;
+    let visit_months_json = serde_json::to_string(
+        &visits
+            .values()
+            .map(|v| month_of(&v.date.to_string()))
+            .collect::<BTreeSet<_>>(),
+    )?;
     let db = &ctx.db;
     let reads = db
         .batch(vec![
@@ -194,8 +201,11 @@ pub async fn push(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
         .into_iter()
         // Open hazards, latest visits, open referrals and family-duty flags (care loop).
         .chain(care::visit_reads(db, &elder_ids_json)?)
+        // Closed months the visits fall in (issue 16: a late visit there needs a reason).
+        .chain([months::closes_statement(db, &visit_months_json)?])
         .collect())
         .await?;
+    let closes = rows::<months::CloseRangeRow>(&reads[4 + care::VISIT_READS])?;
     let last_seq = rows::<SeqRow>(&reads[1])?
         .first()
         .map(|r| r.last_seq.max(0) as u64)
@@ -223,6 +233,7 @@ pub async fn push(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     }
 
     // Scope check of everything to apply, before writing anything.
+    let mut corrections: BTreeMap<u64, String> = BTreeMap::new();
     for (index, (mutation, decision)) in request.mutations.iter().zip(&decisions).enumerate() {
         if *decision != SeqDecision::Apply {
             continue;
@@ -237,6 +248,30 @@ pub async fn push(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
         if !allowed {
             let _ = index;
             return Err(AppError::NotFound);
+        }
+        // A visit dated in a closed month is a correction: accepted only with a reason.
+        if let MutationBody::VisitCreate(payload) = &mutation.body {
+            let record = &visits[&mutation.seq];
+            let month = month_of(&record.date.to_string());
+            if !known_visits.contains(&record.id)
+                && months::is_closed(&closes, &month, &elders[elder_id].region_code)
+            {
+                let reason = check_correction_reason(
+                    tanfang_domain::date::Month::containing(record.date),
+                    payload.get("correction_reason").and_then(Value::as_str),
+                )
+                .map_err(|error| AppError::Invalid {
+                    code: if error.field() == "reason" && payload.get("correction_reason").is_none()
+                    {
+                        "reason_required"
+                    } else {
+                        "invalid_field"
+                    },
+                    field: format!("mutations[{index}].payload.correction_reason"),
+                    message: error.to_string(),
+                })?;
+                corrections.insert(mutation.seq, reason);
+            }
         }
     }
 
@@ -296,6 +331,24 @@ pub async fn push(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
                     )?);
                 }
                 let community = elders[&record.elder_id].region_code.clone();
+                if let Some(reason) = corrections.get(&mutation.seq) {
+                    let month = tanfang_domain::date::Month::containing(record.date);
+                    tail.push(months::correction_statement(
+                        ctx,
+                        month,
+                        &record.elder_id,
+                        &community,
+                        record,
+                        reason,
+                        &principal.id,
+                    )?);
+                    tail.push(ctx.audit(
+                        Some(&principal.id),
+                        "month.correction",
+                        Some(&record.elder_id),
+                        json!({"month": month, "visit_id": record.id, "date": date, "reason": reason}),
+                    )?);
+                }
                 touched_cells.insert((month_of(&date), community));
                 acks.push(MutationAck {
                     seq: mutation.seq,
