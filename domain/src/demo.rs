@@ -952,6 +952,7 @@ fn make_elder(
             .chance(85)
             .then(|| today - Days::new(rng.between(0, 170))),
         notes: None,
+        location: None,
     }
 }
 
@@ -1164,6 +1165,7 @@ fn make_visits(
                     by: ConfirmedBy::Elder,
                     name: elder.name.clone(),
                     signature: None,
+                    method: None,
                 }
             } else {
                 Confirmation {
@@ -1175,6 +1177,7 @@ fn make_visits(
                         .map(|c| c.name.clone())
                         .unwrap_or_else(|| "邻居".into()),
                     signature: None,
+                    method: None,
                 }
             };
             visit.location = Some(Location {

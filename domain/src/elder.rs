@@ -528,6 +528,40 @@ pub struct Address {
     pub detail: String,
 }
 
+/// A geocoded point of the elder's home (WGS 84 degrees), entered by a coordinator; the
+/// evidence check compares home visits' locations with it (`evidence`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GeoPoint {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+// JSON numbers are always finite (serde_json refuses NaN and infinities) and `validate`
+// refuses non-finite values, so a stored point is never NaN and equality is total.
+impl Eq for GeoPoint {}
+
+impl GeoPoint {
+    /// The problems of this point, each naming `{prefix}.lat` / `{prefix}.lon`.
+    pub fn problems(&self, prefix: &str) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if !self.lat.is_finite() || !(-90.0..=90.0).contains(&self.lat) {
+            errors.push(FieldError::with_code(
+                format!("{prefix}.lat"),
+                ErrorCode::BadValue,
+                "纬度须在 −90 到 90 之间 (latitude must be between −90 and 90)",
+            ));
+        }
+        if !self.lon.is_finite() || !(-180.0..=180.0).contains(&self.lon) {
+            errors.push(FieldError::with_code(
+                format!("{prefix}.lon"),
+                ErrorCode::BadValue,
+                "经度须在 −180 到 180 之间 (longitude must be between −180 and 180)",
+            ));
+        }
+        errors
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ContactKind {
@@ -663,6 +697,9 @@ pub struct ElderFile {
     /// Region code of the household-registration place when it differs (人户分离), so that
     /// street is informed too (天津 §三(二)).
     pub household_registration_region_code: Option<String>,
+    /// The home's geocoded point, when a coordinator entered one (visit evidence).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<GeoPoint>,
     pub phone: Option<String>,
     /// In order: child first, then relative, then community.
     pub emergency_contacts: Vec<EmergencyContact>,
@@ -988,6 +1025,11 @@ impl ElderFile {
                     ),
                     _ => {}
                 }
+            }
+        }
+        if let Some(point) = &self.location {
+            for problem in point.problems("location") {
+                push(&problem.field, problem.code, problem.message);
             }
         }
         // Special needs.

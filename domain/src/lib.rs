@@ -26,6 +26,7 @@ pub mod decimal;
 pub mod demo;
 pub mod elder;
 pub mod escalation;
+pub mod evidence;
 pub mod group;
 pub mod id_number;
 pub mod month_close;

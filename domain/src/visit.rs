@@ -211,6 +211,16 @@ labelled_enum! {
     }
 }
 
+labelled_enum! {
+    /// How the elder confirmed the visit (issue 16, visit evidence): a drawn signature, a
+    /// spoken confirmation the visitor noted, or none.
+    pub enum ConfirmationMethod default None {
+        Signature = ("signature", "签名确认", "signature"),
+        Spoken = ("spoken", "口头确认（探访人记录）", "spoken, noted by the visitor"),
+        None = ("none", "未确认", "not confirmed"),
+    }
+}
+
 /// A need the elder expressed (老年人服务需求); each one becomes a referral candidate.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 pub struct Need {
@@ -246,6 +256,24 @@ pub struct Confirmation {
     /// A signature image as a `data:image/…` URL, when one was drawn.
     #[serde(default)]
     pub signature: Option<String>,
+    /// How the elder confirmed, when the phone says so. Records from before this field
+    /// existed leave it out; [`Confirmation::method`] then derives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<ConfirmationMethod>,
+}
+
+impl Confirmation {
+    /// How the elder confirmed: the stated `method`, else derived from the older fields — a
+    /// drawn signature is `signature`, a ticked "confirmed" without one is `spoken` (the
+    /// visitor noted it), anything else `none`.
+    pub fn method(&self) -> ConfirmationMethod {
+        match self.method {
+            Some(method) => method,
+            None if self.signature.is_some() => ConfirmationMethod::Signature,
+            None if self.confirmed => ConfirmationMethod::Spoken,
+            None => ConfirmationMethod::None,
+        }
+    }
 }
 
 /// Where the phone was when the record was saved (WGS 84).
@@ -664,6 +692,30 @@ impl VisitRecord {
                     format!("须为不超过 {MAX_SIGNATURE_BYTES} 字节的图片 (must be a data:image/ URL of at most {MAX_SIGNATURE_BYTES} bytes)"),
                 );
             }
+        }
+        match self.confirmation.method {
+            Some(ConfirmationMethod::Signature) if self.confirmation.signature.is_none() => {
+                error(
+                    "confirmation.signature",
+                    ErrorCode::MissingField,
+                    "签名确认须附签名 (a signature confirmation needs the signature)".to_string(),
+                )
+            }
+            Some(ConfirmationMethod::None) if self.confirmation.confirmed => error(
+                "confirmation.method",
+                ErrorCode::BadValue,
+                "已确认的记录不能是“未确认” (a confirmed record cannot say none)".to_string(),
+            ),
+            Some(ConfirmationMethod::Signature | ConfirmationMethod::Spoken)
+                if !self.confirmation.confirmed =>
+            {
+                error(
+                    "confirmation.confirmed",
+                    ErrorCode::BadValue,
+                    "有确认方式时须为已确认 (must be true when a method is given)".to_string(),
+                )
+            }
+            _ => {}
         }
         if let Some(location) = &self.location {
             if !location.lat.is_finite() || !(-90.0..=90.0).contains(&location.lat) {
