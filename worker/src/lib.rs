@@ -18,6 +18,7 @@ pub mod auth;
 pub mod context;
 pub mod crypto;
 pub mod error;
+pub mod evidence;
 pub mod handlers;
 pub mod http;
 pub mod notify;

@@ -258,11 +258,18 @@ pub fn visit_for_phone(record: &str) -> Value {
 }
 
 /// [`visit_for_phone`] done by D1: the SQL expression of the stored record `{alias}.record`
-/// with a drawn signature replaced by `"(signed)"`, and the record text itself (no JSON work at
-/// all) when there is none. The pull sends the result through unparsed.
-pub fn visit_for_phone_sql(alias: &str) -> String {
-    format!(
+/// with a drawn signature replaced by `"(signed)"`, and without the location unless the visit
+/// is the viewer's own (`viewer` is the SQL parameter holding the viewer's account id: a phone
+/// never receives where another visitor was); the record text itself (no JSON work at all)
+/// when there is nothing to change. The pull sends the result through unparsed.
+pub fn visit_for_phone_sql(alias: &str, viewer: &str) -> String {
+    let unsigned = format!(
         "CASE WHEN json_extract({alias}.record, '$.confirmation.signature') IS NULL THEN {alias}.record \
          ELSE json_set({alias}.record, '$.confirmation.signature', '(signed)') END"
+    );
+    format!(
+        "CASE WHEN {alias}.visitor_id = {viewer} OR json_type({alias}.record, '$.location') IS NULL \
+           OR json_type({alias}.record, '$.location') = 'null' THEN {unsigned} \
+         ELSE json_remove({unsigned}, '$.location') END"
     )
 }

@@ -306,6 +306,10 @@ struct FullRow {
 #[derive(Deserialize)]
 struct VisitRow {
     record: String,
+    #[serde(default)]
+    evidence_flags: Option<String>,
+    #[serde(default)]
+    community: Option<String>,
 }
 
 async fn load_full(ctx: &Ctx, principal: &Principal, id: &str) -> AppResult<FullRow> {
@@ -349,15 +353,28 @@ pub async fn get(req: Request, ctx: &Ctx, id: &str) -> AppResult<Response> {
     let results = db
         .batch(vec![
             db.statement(
-                "SELECT record FROM visits WHERE elder_id = ?1 ORDER BY date DESC, server_time DESC LIMIT 20",
+                "SELECT v.record, v.evidence_flags, r.name AS community FROM visits v \
+                 JOIN elders e ON e.id = v.elder_id LEFT JOIN regions r ON r.code = e.region_code \
+                 WHERE v.elder_id = ?1 ORDER BY v.date DESC, v.server_time DESC LIMIT 20",
                 args![id],
             )?,
             ctx.audit(Some(&principal.id), "elder.read", Some(id), json!({}))?,
         ])
         .await?;
+    let coordinates = crate::evidence::sees_coordinates(&principal);
     let visits: Vec<Value> = rows::<VisitRow>(&results[0])?
         .iter()
-        .map(|v| views::visit_for_phone(&v.record))
+        .map(|v| {
+            // With its evidence flags; the location only to those who may see coordinates.
+            let mut record = views::visit_for_phone(&v.record);
+            crate::evidence::visit_for_console(
+                &mut record,
+                v.evidence_flags.as_deref().unwrap_or("[]"),
+                v.community.as_deref().unwrap_or_default(),
+                coordinates,
+            );
+            record
+        })
         .collect();
     http::json(&json!({
         "elder": file_json(&row, false),

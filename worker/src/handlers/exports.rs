@@ -3,6 +3,11 @@
 //!
 //! - `GET /api/exports/ledger?region=&from=&to=` — the 台账: every elder's file and the visits in
 //!   the period (sheet 台账, one row per elder; sheet 探访记录, one row per visit).
+//!   Each visit row ends with its evidence flags (存疑标记, `tanfang_domain::evidence`) and its
+//!   location (coordinates for district level and above, else only the community: see
+//!   `evidence::coordinates_visible`). `&flag=late_entry|clock_skew|far_from_home|burst|
+//!   home_unconfirmed` keeps only the visits with that flag and puts 探访记录 first (so the
+//!   CSV is the flagged visits).
 //! - `GET /api/exports/monthly?region=&month=` — the monthly visit-rate table (月探访率) by
 //!   community and tier, with a total row.
 //! - `GET /api/exports/jiangmen?region=&from=&to=` — 江门 情况统计表: elders by tier, responsible
@@ -26,6 +31,7 @@ use crate::{args, tally, views};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tanfang_domain::date::{parse_date, Month};
+use tanfang_domain::evidence::EvidenceFlag;
 use tanfang_domain::policy::VisitMode;
 use tanfang_roster::{write_csv, write_xlsx, Cell, Table};
 use worker::{Method, Request, Response};
@@ -53,7 +59,7 @@ pub async fn route(req: Request, ctx: &Ctx, segments: &[&str]) -> AppResult<Resp
         }
     };
     let (tables, detail) = match kind {
-        "ledger" => ledger(&req, ctx, &scope).await?,
+        "ledger" => ledger(&req, ctx, &scope, &principal).await?,
         "monthly" => monthly(&req, ctx, &scope).await?,
         "jiangmen" => jiangmen(&req, ctx, &scope).await?,
         "hours" => hours(&req, ctx, &scope).await?,
@@ -230,10 +236,28 @@ struct LedgerVisit {
     kind: String,
     visitor: Option<String>,
     minutes: Option<i64>,
+    #[serde(default)]
+    evidence_flags: Option<String>,
+    #[serde(default)]
+    location: Option<String>,
 }
 
-async fn ledger(req: &Request, ctx: &Ctx, scope: &Scope) -> AppResult<(Vec<Table>, Value)> {
+async fn ledger(
+    req: &Request,
+    ctx: &Ctx,
+    scope: &Scope,
+    principal: &Principal,
+) -> AppResult<(Vec<Table>, Value)> {
     let (from, to) = period(req, ctx)?;
+    let flag = match query_param(req, "flag").filter(|f| !f.is_empty()) {
+        None => None,
+        Some(text) => Some(EvidenceFlag::parse(&text).ok_or_else(|| {
+            AppError::invalid(
+                "flag",
+                "须为 late_entry、clock_skew、far_from_home、burst 或 home_unconfirmed (unknown flag)",
+            )
+        })?),
+    };
     let db = &ctx.db;
     let results = db
         .batch(vec![
@@ -246,7 +270,8 @@ async fn ledger(req: &Request, ctx: &Ctx, scope: &Scope) -> AppResult<(Vec<Table
             )?,
             db.statement(
                 "SELECT v.elder_id, e.name, r.name AS community, v.date, v.mode, v.kind, a.name AS visitor, \
-                   json_extract(v.record, '$.duration_minutes') AS minutes \
+                   json_extract(v.record, '$.duration_minutes') AS minutes, v.evidence_flags, \
+                   json_extract(v.record, '$.location') AS location \
                  FROM visits v JOIN elders e ON e.id = v.elder_id LEFT JOIN regions r ON r.code = e.region_code \
                  LEFT JOIN accounts a ON a.id = v.visitor_id \
                  WHERE e.region_code BETWEEN ?1 AND ?2 AND v.date BETWEEN ?3 AND ?4 ORDER BY v.date, e.name_pinyin",
@@ -330,9 +355,16 @@ async fn ledger(req: &Request, ctx: &Ctx, scope: &Scope) -> AppResult<(Vec<Table
             Cell::from(last),
         ]);
     }
-    let visit_rows = visits
+    let coordinates = crate::evidence::sees_coordinates(principal);
+    let flags_of = |v: &LedgerVisit| -> Vec<EvidenceFlag> {
+        serde_json::from_str(v.evidence_flags.as_deref().unwrap_or("[]")).unwrap_or_default()
+    };
+    let visit_rows: Vec<Vec<Cell>> = visits
         .iter()
+        .filter(|v| flag.is_none_or(|flag| flags_of(v).contains(&flag)))
         .map(|v| {
+            let location: Option<Value> =
+                v.location.as_deref().and_then(|l| serde_json::from_str(l).ok());
             vec![
                 Cell::from(v.date.as_str()),
                 Cell::from(v.name.as_str()),
@@ -345,37 +377,56 @@ async fn ledger(req: &Request, ctx: &Ctx, scope: &Scope) -> AppResult<(Vec<Table
                 }),
                 Cell::from(v.visitor.clone()),
                 v.minutes.map(Cell::from).unwrap_or(Cell::Empty),
+                Cell::from(
+                    flags_of(v)
+                        .iter()
+                        .map(|f| f.label_zh())
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                ),
+                Cell::from(crate::evidence::location_cell(
+                    location.as_ref(),
+                    v.community.as_deref().unwrap_or_default(),
+                    coordinates,
+                )),
             ]
         })
         .collect();
     let title = format!("{}特殊困难老年人探访关爱台账（{from} 至 {to}）", scope.name);
+    let mut tables = vec![
+        Table {
+            name: "台账".into(),
+            title: Some(title.clone()),
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows: table_rows,
+        },
+        Table {
+            name: "探访记录".into(),
+            title: Some(title),
+            headers: [
+                "探访日期",
+                "姓名",
+                "社区(村)",
+                "方式",
+                "类型",
+                "探访人",
+                "时长(分钟)",
+                "存疑标记",
+                "位置",
+            ]
+            .iter()
+            .map(|h| h.to_string())
+            .collect(),
+            rows: visit_rows,
+        },
+    ];
+    if flag.is_some() {
+        // Filtered by flag: the flagged visits are what was asked for (and what a CSV holds).
+        tables.swap(0, 1);
+    }
     Ok((
-        vec![
-            Table {
-                name: "台账".into(),
-                title: Some(title.clone()),
-                headers: headers.iter().map(|h| h.to_string()).collect(),
-                rows: table_rows,
-            },
-            Table {
-                name: "探访记录".into(),
-                title: Some(title),
-                headers: [
-                    "探访日期",
-                    "姓名",
-                    "社区(村)",
-                    "方式",
-                    "类型",
-                    "探访人",
-                    "时长(分钟)",
-                ]
-                .iter()
-                .map(|h| h.to_string())
-                .collect(),
-                rows: visit_rows,
-            },
-        ],
-        json!({"from": from, "to": to}),
+        tables,
+        json!({"from": from, "to": to, "flag": flag.map(EvidenceFlag::as_str)}),
     ))
 }
 

@@ -13,7 +13,7 @@ use crate::handlers::{care, months};
 use crate::http::{self, read_json};
 use crate::store::{rows, Statement, CURRENT_CURSOR, NEW_CURSOR_SQL};
 use crate::views::{self, RecentVisitRow, VolunteerElderRow};
-use crate::{args, tally};
+use crate::{args, evidence, tally};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
@@ -177,6 +177,7 @@ pub async fn push(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
             .collect::<BTreeSet<_>>(),
     )?;
     let db = &ctx.db;
+    let (stamp_visitors, stamp_statements) = evidence::stamp_reads(db, visits.values())?;
     let reads = db
         .batch(vec![
             db.statement(
@@ -203,6 +204,8 @@ pub async fn push(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
         .chain(care::visit_reads(db, &elder_ids_json)?)
         // Closed months the visits fall in (issue 16: a late visit there needs a reason).
         .chain([months::closes_statement(db, &visit_months_json)?])
+        // The visitors' visits near the new ones in phone time (evidence: bursts).
+        .chain(stamp_statements)
         .collect())
         .await?;
     let closes = rows::<months::CloseRangeRow>(&reads[4 + care::VISIT_READS])?;
@@ -275,6 +278,28 @@ pub async fn push(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
         }
     }
 
+    // Evidence flags of the visits about to be applied (never blocking: computed, then kept).
+    // After the care loop's reads and the closed-months read.
+    let stamp_start = 4 + care::VISIT_READS + 1;
+    let to_apply: Vec<&VisitRecord> = request
+        .mutations
+        .iter()
+        .zip(&decisions)
+        .filter(|(_, decision)| **decision == SeqDecision::Apply)
+        .filter_map(|(mutation, _)| visits.get(&mutation.seq))
+        .filter(|record| !known_visits.contains(&record.id))
+        .collect();
+    let homes: HashMap<String, Option<tanfang_domain::elder::GeoPoint>> = elders
+        .values()
+        .map(|elder| (elder.id.clone(), evidence::home_of(&elder.file)))
+        .collect();
+    let flagged = evidence::compute(
+        &to_apply,
+        &homes,
+        &stamp_visitors,
+        &reads[stamp_start..stamp_start + stamp_visitors.len()],
+    )?;
+
     // Build the writes.
     let mut acks = Vec::with_capacity(request.mutations.len());
     let mut writes: Vec<Statement> = Vec::new();
@@ -308,8 +333,8 @@ pub async fn push(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
                 let kind = serde_json::to_value(record.kind)?;
                 writes.push(db.statement(
                     &format!(
-                        "INSERT INTO visits (id, elder_id, visitor_id, date, mode, kind, record, client_id, device_time, server_time, cursor) \
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, {CURRENT_CURSOR}) ON CONFLICT(id) DO NOTHING"
+                        "INSERT INTO visits (id, elder_id, visitor_id, date, mode, kind, record, client_id, device_time, server_time, evidence_flags, cursor) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, {CURRENT_CURSOR}) ON CONFLICT(id) DO NOTHING"
                     ),
                     args![
                         record.id.as_str(),
@@ -321,7 +346,10 @@ pub async fn push(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
                         serde_json::to_string(record)?,
                         client_id.as_str(),
                         record.device_time_ms.map(|ms| ms.to_string()),
-                        ctx.now_ms
+                        ctx.now_ms,
+                        serde_json::to_string(
+                            flagged.new_flags.get(&record.id).map_or(&[][..], Vec::as_slice)
+                        )?
                     ],
                 )?);
                 if kind.as_str() == Some("visit") {
@@ -406,6 +434,12 @@ pub async fn push(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
                 });
             }
         }
+    }
+    for (visit_id, flags) in &flagged.updates {
+        writes.push(db.statement(
+            "UPDATE visits SET evidence_flags = ?2 WHERE id = ?1",
+            args![visit_id.as_str(), flags.as_str()],
+        )?);
     }
     for elder_id in &edited {
         let elder = &elders[elder_id];
@@ -577,9 +611,9 @@ pub async fn pull(req: Request, ctx: &Ctx) -> AppResult<Response> {
                     "SELECT {} AS record FROM visits v JOIN elders e ON e.id = v.elder_id WHERE {scope_sql} AND \
                      (CASE WHEN ?3 = 0 THEN v.date >= ?4 ELSE (v.cursor > ?3 OR (e.cursor > ?3 AND v.date >= ?4)) END) \
                      ORDER BY v.cursor, v.id",
-                    views::visit_for_phone_sql("v")
+                    views::visit_for_phone_sql("v", "?5")
                 ),
-                with(args![cursor, since_date.as_str()]),
+                with(args![cursor, since_date.as_str(), principal.id.as_str()]),
             )?,
             db.statement(
                 &format!(
@@ -643,7 +677,7 @@ pub async fn pull(req: Request, ctx: &Ctx) -> AppResult<Response> {
             views::volunteer_elder(row, &principal.id, &recent, &hazards, today)
         })
         .collect();
-    // The records as D1 gave them (signatures already blanked): checked to be JSON, not
+    // The records as D1 gave them (signatures blanked, others' locations left out): checked to be JSON, not
     // parsed into values and written out again.
     let visits = rows::<VisitRow>(&results[3])?
         .into_iter()
