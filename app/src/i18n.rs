@@ -197,6 +197,7 @@ const TABLE: &[Text] = &[
     ("visit.location.get", "获取位置", "Get location"),
     ("visit.location.accuracy", "精度", "accuracy"),
     ("visit.location.denied", "无法获取位置", "Location unavailable"),
+    ("visit.location.on_save", "保存时记录位置（需允许定位）", "Record my location when saving (needs permission)"),
     ("visit.duration", "用时（分钟）", "Duration (minutes)"),
     ("visit.save", "保存探访", "Save visit"),
     ("visit.saved", "已保存，将在联网时同步", "Saved; it will sync when online"),

@@ -25,6 +25,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use serde_json::Value;
 use tanfang_domain::date::Per;
+use tanfang_domain::evidence::EvidenceFlag;
 use tanfang_domain::elder::{
     Capability, Category, Consent, ConsentRecord, ContactKind, ElderFile, EmergencyContact,
     FamilyMember, Sex,
@@ -959,9 +960,23 @@ fn RecentVisits(visits: Vec<Value>) -> impl IntoView {
                 .get("device_clock_skew_ms")
                 .and_then(Value::as_i64)
                 .map(|ms| format!("{:.1}", ms as f64 / 86_400_000.0));
+            // Evidence flags computed by the worker (`tanfang_domain::evidence`), Chinese first.
+            let flags = v
+                .get("evidence_flags")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|flag| flag.as_str().and_then(EvidenceFlag::parse))
+                .map(|flag| view! {
+                    <span class="badge warning" data-testid="file-visit-flag" data-flag=flag.as_str()>
+                        {format!(" {} {}", flag.label_zh(), flag.label_en())}
+                    </span>
+                })
+                .collect_view();
             view! {
-                <li data-testid="file-visit">
+                <li data-testid="file-visit" data-visit-id=text("id")>
                     {format!("{} · {} · {}", text("date"), text("mode"), text("visitor_name"))}
+                    {flags}
                     {skew_days.map(|days| view! {
                         <span class="badge warning" data-testid="file-visit-clock-skew">
                             {format!(" {} {days} {}", ct(i18n, "file.clock_skew"), ct(i18n, "file.days"))}

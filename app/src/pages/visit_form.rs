@@ -22,7 +22,7 @@ use std::rc::Rc;
 use tanfang_domain::decimal::fixed;
 use tanfang_domain::policy::VisitMode;
 use tanfang_domain::visit::{
-    IllnessStatus, Location as DomainLocation, Need, NeedCategory, Safety, Satisfaction, Trend,
+    ConfirmationMethod, IllnessStatus, Location as DomainLocation, Need, NeedCategory, Safety, Satisfaction, Trend,
     VisitRecord,
 };
 use wasm_bindgen::prelude::*;
@@ -61,6 +61,26 @@ const SATISFACTION: &[(&str, &str)] = &[
     ("neutral", "satisfaction.neutral"),
     ("dissatisfied", "satisfaction.dissatisfied"),
 ];
+
+/// Longest wait for a position when saving (the visit is saved without one after this).
+const SAVE_LOCATION_WAIT_MS: u32 = 1_500;
+/// A position this recent (ms) is good enough when saving.
+const SAVE_LOCATION_MAX_AGE_MS: u32 = 60_000;
+/// localStorage key remembering that the visitor wants the location recorded on save.
+const LOCATE_ON_SAVE_KEY: &str = "tanfang.locate_on_save";
+
+fn locate_on_save_remembered() -> bool {
+    web_sys::window()
+        .and_then(|window| window.local_storage().ok().flatten())
+        .and_then(|storage| storage.get_item(LOCATE_ON_SAVE_KEY).ok().flatten())
+        .is_some_and(|value| value == "1")
+}
+
+fn remember_locate_on_save(on: bool) {
+    if let Some(storage) = web_sys::window().and_then(|window| window.local_storage().ok().flatten()) {
+        let _ = storage.set_item(LOCATE_ON_SAVE_KEY, if on { "1" } else { "0" });
+    }
+}
 
 /// A position from the browser's geolocation (only when the user allowed it).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -208,6 +228,12 @@ impl FormState {
         record.suggestions = self.suggestions.trim().to_string();
         record.satisfaction = Satisfaction::parse(&self.satisfaction);
         record.confirmation.confirmed = self.elder_confirmed;
+        // The phone has no signature pad: a ticked box is the visitor noting a spoken confirmation.
+        record.confirmation.method = Some(if self.elder_confirmed {
+            ConfirmationMethod::Spoken
+        } else {
+            ConfirmationMethod::None
+        });
         record.location = self.location.as_ref().map(|location| DomainLocation {
             lat: location.latitude,
             lon: location.longitude,
@@ -392,6 +418,9 @@ fn Form(loaded: Loaded) -> impl IntoView {
     let saving = RwSignal::new(false);
     let restored = RwSignal::new(loaded.restored);
     let location_failed = RwSignal::new(false);
+    // Ask for the position on save only when the visitor ticked it (remembered on this phone).
+    let locate_on_save = RwSignal::new(locate_on_save_remembered());
+    let locating = RwSignal::new(false);
     let elder_id = loaded.elder_id.clone();
     let back_href = format!("/elder/{}", elder_id);
 
@@ -426,12 +455,11 @@ fn Form(loaded: Loaded) -> impl IntoView {
         }
     });
 
-    let submit = {
+    let save: Rc<dyn Fn()> = Rc::new({
         let elder_id = elder_id.clone();
         let pending_save = pending_save.clone();
         let navigate = navigate.clone();
-        move |event: leptos::ev::SubmitEvent| {
-            event.prevent_default();
+        move || {
             if saving.get_untracked() {
                 return;
             }
@@ -481,6 +509,31 @@ fn Form(loaded: Loaded) -> impl IntoView {
                     }
                 }
             });
+        }
+    });
+
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        if saving.get_untracked() || locating.get_untracked() {
+            return;
+        }
+        if locate_on_save.get_untracked() && form.location.get_untracked().is_none() {
+            // Never more than a moment: the visit is saved with or without a position.
+            locating.set(true);
+            let save = save.clone();
+            request_position(
+                SAVE_LOCATION_MAX_AGE_MS,
+                SAVE_LOCATION_WAIT_MS,
+                move |position| {
+                    if position.is_some() {
+                        form.location.set(position);
+                    }
+                    locating.set(false);
+                    save();
+                },
+            );
+        } else {
+            save();
         }
     };
 
@@ -618,6 +671,18 @@ fn Form(loaded: Loaded) -> impl IntoView {
                     }}
                 </span>
             </div>
+            <label class="check" data-testid="visit-locate-on-save">
+                <input
+                    type="checkbox"
+                    prop:checked=move || locate_on_save.get()
+                    on:change=move |event| {
+                        let on = event_target_checked(&event);
+                        locate_on_save.set(on);
+                        remember_locate_on_save(on);
+                    }
+                />
+                <span>{i18n.tr("visit.location.on_save")}</span>
+            </label>
             <label class="check big-check" data-testid="visit-confirmed">
                 <input
                     type="checkbox"
@@ -627,7 +692,7 @@ fn Form(loaded: Loaded) -> impl IntoView {
                 <span>{i18n.tr("visit.confirmed")}</span>
             </label>
             <ErrorLine error=error />
-            <button type="submit" class="big-button primary sticky-save" data-testid="visit-save" disabled=move || saving.get()>
+            <button type="submit" class="big-button primary sticky-save" data-testid="visit-save" disabled=move || saving.get() || locating.get()>
                 {i18n.tr("visit.save")}
             </button>
             <button type="button" class="link-button" data-testid="visit-discard" on:click=discard>
@@ -639,12 +704,31 @@ fn Form(loaded: Loaded) -> impl IntoView {
 
 /// Asks the browser for one position; fills `target` or sets `failed`.
 fn request_location(target: RwSignal<Option<Location>>, failed: RwSignal<bool>) {
+    request_position(0, 20_000, move |position| match position {
+        Some(position) => target.set(Some(position)),
+        None => failed.set(true),
+    });
+}
+
+/// Asks the browser for one position (a cached one up to `max_age_ms` old will do) and calls
+/// `done` exactly once: with the position, or with `None` on refusal, error or after
+/// `wait_ms` — whichever comes first (the permission prompt does not stop the clock).
+fn request_position(max_age_ms: u32, wait_ms: u32, done: impl FnOnce(Option<Location>) + 'static) {
+    let done = Rc::new(RefCell::new(Some(done)));
+    let finish = move |position: Option<Location>| {
+        if let Some(done) = done.borrow_mut().take() {
+            done(position);
+        }
+    };
     let Some(geolocation) =
         web_sys::window().and_then(|window| window.navigator().geolocation().ok())
     else {
-        failed.set(true);
+        finish(None);
         return;
     };
+    let on_timer = finish.clone();
+    let _ = Timeout::new(wait_ms, move || on_timer(None)).forget();
+    let on_success = finish.clone();
     // GeolocationPosition is an "unstable" web-sys API: read its fields by reflection.
     let success = Closure::once_into_js(move |position: JsValue| {
         let coords = js_sys::Reflect::get(&position, &"coords".into()).unwrap_or_default();
@@ -653,19 +737,23 @@ fn request_location(target: RwSignal<Option<Location>>, failed: RwSignal<bool>) 
                 .ok()
                 .and_then(|value| value.as_f64())
         };
-        match (number("latitude"), number("longitude"), number("accuracy")) {
-            (Some(latitude), Some(longitude), Some(accuracy_m)) => target.set(Some(Location {
-                latitude,
-                longitude,
-                accuracy_m,
-            })),
-            _ => failed.set(true),
-        }
+        on_success(
+            match (number("latitude"), number("longitude"), number("accuracy")) {
+                (Some(latitude), Some(longitude), Some(accuracy_m)) => Some(Location {
+                    latitude,
+                    longitude,
+                    accuracy_m,
+                }),
+                _ => None,
+            },
+        )
     });
-    let failure = Closure::once_into_js(move |_error: JsValue| failed.set(true));
+    let on_failure = finish.clone();
+    let failure = Closure::once_into_js(move |_error: JsValue| on_failure(None));
     let options = web_sys::PositionOptions::new();
     options.set_enable_high_accuracy(true);
-    options.set_timeout(20_000);
+    options.set_timeout(wait_ms);
+    options.set_maximum_age(max_age_ms);
     if geolocation
         .get_current_position_with_error_callback_and_options(
             success.unchecked_ref(),
@@ -674,6 +762,6 @@ fn request_location(target: RwSignal<Option<Location>>, failed: RwSignal<bool>) 
         )
         .is_err()
     {
-        failed.set(true);
+        finish(None);
     }
 }
