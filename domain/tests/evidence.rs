@@ -175,7 +175,9 @@ fn three_visits_within_ten_minutes_are_a_burst() {
     // Order does not matter; visits outside the window stay out.
     check_burst(&[60, 3, 0, 7, 200], expect!["v1@3 v2@0 v3@7"]);
     // Two overlapping windows join.
-    check_burst(&[0, 6, 12, 18], expect!["v0@0 v1@6 v2@12 v3@18"]);
+    check_burst(&[0, 5, 10, 15], expect!["v0@0 v1@5 v2@10 v3@15"]);
+    // Evenly spaced visits never three within ten minutes are no burst.
+    check_burst(&[0, 6, 12, 18], expect![""]);
 }
 
 #[test]
