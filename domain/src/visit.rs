@@ -694,13 +694,11 @@ impl VisitRecord {
             }
         }
         match self.confirmation.method {
-            Some(ConfirmationMethod::Signature) if self.confirmation.signature.is_none() => {
-                error(
-                    "confirmation.signature",
-                    ErrorCode::MissingField,
-                    "签名确认须附签名 (a signature confirmation needs the signature)".to_string(),
-                )
-            }
+            Some(ConfirmationMethod::Signature) if self.confirmation.signature.is_none() => error(
+                "confirmation.signature",
+                ErrorCode::MissingField,
+                "签名确认须附签名 (a signature confirmation needs the signature)".to_string(),
+            ),
             Some(ConfirmationMethod::None) if self.confirmation.confirmed => error(
                 "confirmation.method",
                 ErrorCode::BadValue,

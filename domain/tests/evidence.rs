@@ -33,7 +33,9 @@ fn visit(changes: Value) -> VisitRecord {
         base[key] = value.clone();
     }
     let record: VisitRecord = serde_json::from_value(base).unwrap();
-    record.validate().expect("a flagged visit is still a valid visit");
+    record
+        .validate()
+        .expect("a flagged visit is still a valid visit");
     record
 }
 
@@ -64,7 +66,12 @@ fn late_entry_counts_days_from_the_visit_to_the_server_receiving_it() {
         expect!["late_entry"],
     );
     // A record without a server time (older data) is not called late.
-    check(json!({"server_time_ms": null}), Some(HOME), false, expect![""]);
+    check(
+        json!({"server_time_ms": null}),
+        Some(HOME),
+        false,
+        expect![""],
+    );
 }
 
 #[test]
@@ -202,7 +209,14 @@ fn distance_is_the_great_circle() {
 fn flags_have_wire_names_and_labels() {
     let listed: Vec<String> = EvidenceFlag::ALL
         .iter()
-        .map(|flag| format!("{} {} ({})", flag.as_str(), flag.label_zh(), flag.label_en()))
+        .map(|flag| {
+            format!(
+                "{} {} ({})",
+                flag.as_str(),
+                flag.label_zh(),
+                flag.label_en()
+            )
+        })
         .collect();
     expect![[r#"
         late_entry 补录过迟 (entered late)
@@ -308,5 +322,8 @@ fn only_district_and_above_see_coordinates() {
     .collect();
     expect![[r#"[("120000000000", true), ("120100000000", true), ("120101000000", true), ("120101001000", false), ("120101001001", false)]"#]]
         .assert_eq(&format!("{seen:?}"));
-    assert!(coordinates_visible(None), "an administrator sees coordinates");
+    assert!(
+        coordinates_visible(None),
+        "an administrator sees coordinates"
+    );
 }

@@ -165,12 +165,7 @@ pub fn location_cell(location: Option<&Value>, community: &str, coordinates: boo
 
 /// A stored visit record for the console: its flags added as `evidence_flags`, and its
 /// location replaced by `{"community": …}` unless `coordinates`.
-pub fn visit_for_console(
-    record: &mut Value,
-    flags_json: &str,
-    community: &str,
-    coordinates: bool,
-) {
+pub fn visit_for_console(record: &mut Value, flags_json: &str, community: &str, coordinates: bool) {
     let list: Vec<EvidenceFlag> = serde_json::from_str(flags_json).unwrap_or_default();
     if let Some(map) = record.as_object_mut() {
         map.insert("evidence_flags".into(), json!(list));

@@ -25,11 +25,11 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use serde_json::Value;
 use tanfang_domain::date::Per;
-use tanfang_domain::evidence::EvidenceFlag;
 use tanfang_domain::elder::{
     Capability, Category, Consent, ConsentRecord, ContactKind, ElderFile, EmergencyContact,
     FamilyMember, Sex,
 };
+use tanfang_domain::evidence::EvidenceFlag;
 
 /// Re-verification state of a file on `today` (天津 §二(二)三: every half year).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -22,8 +22,8 @@ use std::rc::Rc;
 use tanfang_domain::decimal::fixed;
 use tanfang_domain::policy::VisitMode;
 use tanfang_domain::visit::{
-    ConfirmationMethod, IllnessStatus, Location as DomainLocation, Need, NeedCategory, Safety, Satisfaction, Trend,
-    VisitRecord,
+    ConfirmationMethod, IllnessStatus, Location as DomainLocation, Need, NeedCategory, Safety,
+    Satisfaction, Trend, VisitRecord,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -77,7 +77,9 @@ fn locate_on_save_remembered() -> bool {
 }
 
 fn remember_locate_on_save(on: bool) {
-    if let Some(storage) = web_sys::window().and_then(|window| window.local_storage().ok().flatten()) {
+    if let Some(storage) =
+        web_sys::window().and_then(|window| window.local_storage().ok().flatten())
+    {
         let _ = storage.set_item(LOCATE_ON_SAVE_KEY, if on { "1" } else { "0" });
     }
 }

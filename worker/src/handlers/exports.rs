@@ -363,8 +363,10 @@ async fn ledger(
         .iter()
         .filter(|v| flag.is_none_or(|flag| flags_of(v).contains(&flag)))
         .map(|v| {
-            let location: Option<Value> =
-                v.location.as_deref().and_then(|l| serde_json::from_str(l).ok());
+            let location: Option<Value> = v
+                .location
+                .as_deref()
+                .and_then(|l| serde_json::from_str(l).ok());
             vec![
                 Cell::from(v.date.as_str()),
                 Cell::from(v.name.as_str()),
