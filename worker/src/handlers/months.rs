@@ -15,6 +15,11 @@
 //! - `POST /api/months/:m/corrections` (coordinator): a late visit for a closed month entered
 //!   from the console, with its reason. Phones send theirs through the push
 //!   (`handlers::sync`, payload field `correction_reason`).
+//! - Held late visits: a visit pushed for a closed month *without* a reason is kept and
+//!   acknowledged (a phone's outbox must never stick on it) but held out of the month in
+//!   `held_late_visits`, listed as 待补充原因 (awaiting a reason) and not counted in "with
+//!   corrections". `POST /api/months/:m/held/:visit_id/reason` (a coordinator governing the
+//!   elder's community) gives the reason: the visit becomes a correction (row + audit).
 //!
 //! The rules (timeline, snapshot, digest, differences, refusals) are `domain::month_close`.
 
@@ -121,12 +126,14 @@ pub async fn route(req: Request, ctx: &Ctx, segments: &[&str]) -> AppResult<Resp
             month_view(req, ctx, month, true).await
         }
         (Post, ["api", "months", month, "corrections"]) => add_correction(req, ctx, month).await,
+        (Post, ["api", "months", month, "held", visit_id, "reason"]) => {
+            give_held_reason(req, ctx, month, visit_id).await
+        }
         (_, ["api", "policy"])
         | (_, ["api", "months"])
         | (_, ["api", "months", _])
-        | (_, ["api", "months", _, "close" | "recompute" | "corrections"]) => {
-            Err(AppError::MethodNotAllowed)
-        }
+        | (_, ["api", "months", _, "close" | "recompute" | "corrections"])
+        | (_, ["api", "months", _, "held", _, "reason"]) => Err(AppError::MethodNotAllowed),
         _ => Err(AppError::NotFound),
     }
 }
@@ -574,6 +581,20 @@ struct CorrectionRow {
     reason: String,
     entered_by_name: Option<String>,
     created_at: i64,
+    #[serde(default)]
+    reason_by_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct HeldRow {
+    visit_id: String,
+    elder_id: String,
+    elder_name: Option<String>,
+    date: String,
+    mode: String,
+    kind: String,
+    entered_by_name: Option<String>,
+    created_at: i64,
 }
 
 /// `GET /api/months/:m[?region=]` and `GET|POST /api/months/:m/recompute`: the close of the
@@ -604,10 +625,11 @@ async fn month_view(
         )?,
         db.statement(
             "SELECT k.id, k.elder_id, e.name AS elder_name, k.visit_id, k.date, k.mode, k.kind, k.reason, \
-               a.name AS entered_by_name, k.created_at \
+               a.name AS entered_by_name, k.created_at, rb.name AS reason_by_name \
              FROM month_corrections k JOIN month_closes c ON c.month = k.month AND c.region_code = ?2 \
                AND k.region_code BETWEEN c.region_lo AND c.region_hi \
              LEFT JOIN elders e ON e.id = k.elder_id LEFT JOIN accounts a ON a.id = k.entered_by \
+             LEFT JOIN held_late_visits h ON h.visit_id = k.visit_id LEFT JOIN accounts rb ON rb.id = h.resolved_by \
              WHERE k.month = ?1 ORDER BY k.created_at, k.id",
             args![month_string.as_str(), region.as_str()],
         )?,
@@ -618,6 +640,16 @@ async fn month_view(
         )?,
     ];
     statements.extend(timeline_statements(db)?);
+    // results[5]: late visits held out of the month, awaiting a reason.
+    statements.push(db.statement(
+        "SELECT h.visit_id, h.elder_id, e.name AS elder_name, h.date, h.mode, h.kind, \
+           a.name AS entered_by_name, h.created_at \
+         FROM held_late_visits h JOIN month_closes c ON c.month = h.month AND c.region_code = ?2 \
+           AND h.region_code BETWEEN c.region_lo AND c.region_hi \
+         LEFT JOIN elders e ON e.id = h.elder_id LEFT JOIN accounts a ON a.id = h.entered_by \
+         WHERE h.month = ?1 AND h.resolved_at IS NULL ORDER BY h.created_at, h.visit_id",
+        args![month_string.as_str(), region.as_str()],
+    )?);
     let results = db.batch(statements).await?;
     let Some(close_row) = rows::<CloseRow>(&results[0])?.into_iter().next() else {
         return http::json(&json!({
@@ -657,7 +689,11 @@ async fn month_view(
         "corrections": corrections.iter().map(|c| json!({
             "id": c.id, "elder_id": c.elder_id, "elder_name": c.elder_name, "visit_id": c.visit_id,
             "date": c.date, "mode": c.mode, "kind": c.kind, "reason": c.reason,
-            "entered_by": c.entered_by_name, "created_at": c.created_at,
+            "entered_by": c.entered_by_name, "created_at": c.created_at, "reason_by": c.reason_by_name,
+        })).collect::<Vec<_>>(),
+        "held": rows::<HeldRow>(&results[5])?.iter().map(|h| json!({
+            "visit_id": h.visit_id, "elder_id": h.elder_id, "elder_name": h.elder_name, "date": h.date,
+            "mode": h.mode, "kind": h.kind, "entered_by": h.entered_by_name, "created_at": h.created_at,
         })).collect::<Vec<_>>(),
         "with_corrections": {"rate": corrected.rate, "in_scope": corrected.in_scope, "visited": corrected.visited,
                              "declined": corrected.declined},
@@ -817,6 +853,108 @@ async fn add_correction(mut req: Request, ctx: &Ctx, month_text: &str) -> AppRes
         &json!({"visit_id": visit_id, "month": month, "date": date, "reason": reason}),
         201,
     )
+}
+
+/// For the push: a visit dated in a closed month without a reason is kept but held out of the
+/// month, awaiting a reason (the row of `held_late_visits` and its audit).
+pub fn held_statements(
+    ctx: &Ctx,
+    record: &tanfang_domain::visit::VisitRecord,
+    region_code: &str,
+    entered_by: &str,
+) -> AppResult<Vec<Statement>> {
+    let month = Month::containing(record.date);
+    let mode = serde_json::to_value(record.mode)?;
+    let kind = serde_json::to_value(record.kind)?;
+    Ok(vec![
+        ctx.db.statement(
+            "INSERT INTO held_late_visits (visit_id, month, elder_id, region_code, date, mode, kind, entered_by, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(visit_id) DO NOTHING",
+            args![
+                record.id.as_str(),
+                month.to_string(),
+                record.elder_id.as_str(),
+                region_code,
+                record.date.to_string(),
+                mode.as_str().unwrap_or("other"),
+                kind.as_str().unwrap_or("visit"),
+                entered_by,
+                ctx.now_ms
+            ],
+        )?,
+        ctx.audit(
+            Some(entered_by),
+            "month.held",
+            Some(&record.elder_id),
+            json!({"month": month, "visit_id": record.id, "date": record.date}),
+        )?,
+    ])
+}
+
+#[derive(Deserialize)]
+struct ReasonRequest {
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct HeldStateRow {
+    elder_id: String,
+    region_code: String,
+    resolved_at: Option<i64>,
+}
+
+/// `POST /api/months/:m/held/:visit_id/reason {reason}`: a coordinator governing the elder's
+/// community gives the reason of a held late visit; it becomes a correction of the month.
+async fn give_held_reason(
+    mut req: Request,
+    ctx: &Ctx,
+    month_text: &str,
+    visit_id: &str,
+) -> AppResult<Response> {
+    let principal = require(ctx, &req).await?;
+    principal.require_coordinator()?;
+    let month = parse_month(month_text)?;
+    let month_string = month.to_string();
+    let db = &ctx.db;
+    let held = db
+        .first::<HeldStateRow>(
+            "SELECT elder_id, region_code, resolved_at FROM held_late_visits WHERE visit_id = ?1 AND month = ?2",
+            args![visit_id, month_string.as_str()],
+        )
+        .await?
+        .filter(|h| principal.governs(&h.region_code))
+        .ok_or(AppError::NotFound)?;
+    let body: ReasonRequest = read_json(&mut req).await?;
+    let reason = check_correction_reason(month, body.reason.as_deref()).map_err(domain_error)?;
+    if held.resolved_at.is_some() {
+        return Err(AppError::Conflict {
+            code: "already_corrected",
+            message: "该探访已补充原因 (this visit already has its reason)".into(),
+            expected_seq: None,
+        });
+    }
+    db.batch(vec![
+            db.statement(
+                "INSERT INTO month_corrections (id, month, elder_id, region_code, visit_id, date, mode, kind, reason, entered_by, created_at) \
+                 SELECT ?1, h.month, h.elder_id, h.region_code, h.visit_id, h.date, h.mode, h.kind, ?3, h.entered_by, ?4 \
+                 FROM held_late_visits h WHERE h.visit_id = ?2 AND h.resolved_at IS NULL \
+                 ON CONFLICT(visit_id) DO NOTHING",
+                args![crate::crypto::random_id("corr")?, visit_id, reason.as_str(), ctx.now_ms],
+            )?,
+            db.statement(
+                "UPDATE held_late_visits SET resolved_at = ?2, resolved_by = ?3 WHERE visit_id = ?1 AND resolved_at IS NULL",
+                args![visit_id, ctx.now_ms, principal.id.as_str()],
+            )?,
+            ctx.audit(
+                Some(&principal.id),
+                "month.correction",
+                Some(&held.elder_id),
+                json!({"month": month, "visit_id": visit_id, "reason": reason, "held": true}),
+            )?,
+        ])
+        .await?;
+    http::json(&json!({"visit_id": visit_id, "month": month, "reason": reason}))
 }
 
 /// The `month_corrections` row of a visit accepted for a closed month (also used by the push).

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use tanfang_domain::month_close::check_correction_reason;
+use tanfang_domain::month_close::{check_correction_reason, MonthCloseError};
 use tanfang_domain::sync::{
     apply_field_edits, sequence_decisions, AckStatus, FieldVersions, MutationAck, MutationBody,
     PullResponse, PushRequest, PushResponse, SeqDecision, SurgeView, VOLUNTEER_EDITABLE_FIELDS,
@@ -236,7 +236,7 @@ pub async fn push(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     }
 
     // Scope check of everything to apply, before writing anything.
-    let mut corrections: BTreeMap<u64, String> = BTreeMap::new();
+    let mut corrections: BTreeMap<u64, Option<String>> = BTreeMap::new();
     for (index, (mutation, decision)) in request.mutations.iter().zip(&decisions).enumerate() {
         if *decision != SeqDecision::Apply {
             continue;
@@ -252,27 +252,29 @@ pub async fn push(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
             let _ = index;
             return Err(AppError::NotFound);
         }
-        // A visit dated in a closed month is a correction: accepted only with a reason.
+        // A visit dated in a closed month is a correction only with a reason. Without one it is
+        // kept and acknowledged (the phone cannot add a reason: its outbox must not stick) but
+        // held out of the month, awaiting a coordinator's reason (`months::held_statements`).
         if let MutationBody::VisitCreate(payload) = &mutation.body {
             let record = &visits[&mutation.seq];
             let month = month_of(&record.date.to_string());
             if !known_visits.contains(&record.id)
                 && months::is_closed(&closes, &month, &elders[elder_id].region_code)
             {
-                let reason = check_correction_reason(
+                let reason = match check_correction_reason(
                     tanfang_domain::date::Month::containing(record.date),
                     payload.get("correction_reason").and_then(Value::as_str),
-                )
-                .map_err(|error| AppError::Invalid {
-                    code: if error.field() == "reason" && payload.get("correction_reason").is_none()
-                    {
-                        "reason_required"
-                    } else {
-                        "invalid_field"
-                    },
-                    field: format!("mutations[{index}].payload.correction_reason"),
-                    message: error.to_string(),
-                })?;
+                ) {
+                    Ok(reason) => Some(reason),
+                    Err(MonthCloseError::ReasonRequired { .. }) => None,
+                    Err(error) => {
+                        return Err(AppError::Invalid {
+                            code: "invalid_field",
+                            field: format!("mutations[{index}].payload.correction_reason"),
+                            message: error.to_string(),
+                        })
+                    }
+                };
                 corrections.insert(mutation.seq, reason);
             }
         }
@@ -359,7 +361,15 @@ pub async fn push(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
                     )?);
                 }
                 let community = elders[&record.elder_id].region_code.clone();
-                if let Some(reason) = corrections.get(&mutation.seq) {
+                if let Some(None) = corrections.get(&mutation.seq) {
+                    tail.extend(months::held_statements(
+                        ctx,
+                        record,
+                        &community,
+                        &principal.id,
+                    )?);
+                }
+                if let Some(Some(reason)) = corrections.get(&mutation.seq) {
                     let month = tanfang_domain::date::Month::containing(record.date);
                     tail.push(months::correction_statement(
                         ctx,
