@@ -18,13 +18,14 @@ function monthBack(back) {
 
 const MONTH = monthBack(3);
 const CURRENT = monthBack(0);
-let admin, district, coord, volunteer;
+let admin, district, coord, coord2, volunteer;
 
 before(async () => {
   await seed();
   admin = await login('admin');
   district = await login('district');
   coord = await login('coord');
+  coord2 = await login('coord2');
   volunteer = await login('volunteer1');
 });
 
@@ -150,22 +151,16 @@ test('a stricter local profile is accepted, a weaker one refused naming the prof
   assert.equal(errorOf(refused).field, 'profile');
 });
 
-test('a late visit in a closed month is refused without a reason and recorded, audited and listed as a correction with one', async () => {
+test('a late visit in a closed month is recorded, audited and listed as a correction with a reason', async () => {
   const [elder] = await countedElders();
   const late = visit(elder.id, { date: `${MONTH}-15`, mode: 'home' });
   const client = clientId('late');
 
-  const refused = await post(volunteer, '/api/sync/push', { client_id: client, mutations: [
-    { seq: 1, kind: 'visit.create', payload: late },
+  const badReason = await post(volunteer, '/api/sync/push', { client_id: client, mutations: [
+    { seq: 1, kind: 'visit.create', payload: { ...late, correction_reason: 'x' } },
   ] });
-  assert.equal(refused.status, 422, refused.text);
-  const error = errorOf(refused);
-  assert.equal(error.code, 'reason_required');
-  assert.equal(error.field, 'mutations[0].payload.correction_reason');
-  assert.ok(error.message.includes(MONTH));
-
-  const before = await request('GET', `/api/months/${MONTH}?region=${DISTRICT}`, { cookie: district.cookie });
-  assert.equal(before.json.corrections.filter((c) => c.visit_id === late.id).length, 0);
+  assert.equal(badReason.status, 422, badReason.text);
+  assert.equal(errorOf(badReason).field, 'mutations[0].payload.correction_reason');
 
   const accepted = await post(volunteer, '/api/sync/push', { client_id: client, mutations: [
     { seq: 1, kind: 'visit.create', payload: { ...late, correction_reason: '手机没电，补录' } },
@@ -179,6 +174,7 @@ test('a late visit in a closed month is refused without a reason and recorded, a
   assert.ok(correction, JSON.stringify(view.json.corrections));
   assert.equal(correction.reason, '手机没电，补录');
   assert.equal(correction.date, `${MONTH}-15`);
+  assert.ok(!view.json.held.some((h) => h.visit_id === late.id));
   // The snapshot never changes; the corrected figure counts the visit.
   assert.deepEqual(view.json.snapshot, closed);
   assert.equal(view.json.recompute.matches, true);
@@ -202,4 +198,86 @@ test('a coordinator records a correction from the console, with a reason only', 
   assert.ok(view.json.corrections.some((c) => c.visit_id === ok.json.visit_id && c.reason === '电话回访漏登'));
   assert.deepEqual(view.json.snapshot, closed);
   assert.equal(view.json.with_corrections.visited, closed.visited + 2);
+});
+
+test('a phone pushes a closed-month visit without a reason: kept and acknowledged, the outbox moves on, the visit is held awaiting a reason', async () => {
+  // An elder counted in the rate with no visit in the closed month, so its correction shows.
+  const pull0 = await request('GET', '/api/sync/pull?cursor=0', { cookie: volunteer.cookie });
+  const visitedInMonth = new Set(pull0.json.visits.filter((v) => v.date.startsWith(MONTH)).map((v) => v.elder_id));
+  const elder = (await countedElders()).slice(2).find((e) => !visitedInMonth.has(e.id));
+  assert.ok(elder, 'an unvisited counted elder');
+  const before = await request('GET', `/api/months/${MONTH}?region=${DISTRICT}`, { cookie: district.cookie });
+  assert.equal(before.status, 200, before.text);
+  const held = visit(elder.id, { date: `${MONTH}-20`, mode: 'home' });
+  const today = visit(elder.id, { mode: 'phone' });
+  const next = visit(elder.id, { mode: 'home' });
+  const client = clientId('held');
+
+  const pushed = await post(volunteer, '/api/sync/push', { client_id: client, mutations: [
+    { seq: 1, kind: 'visit.create', payload: held },
+    { seq: 2, kind: 'visit.create', payload: today },
+  ] });
+  assert.equal(pushed.status, 200, pushed.text);
+  assert.deepEqual(pushed.json.acks.map((a) => a.status), ['applied', 'applied']);
+  // The outbox is not stuck: the next push goes through, and a replay is a duplicate.
+  const later = await post(volunteer, '/api/sync/push', { client_id: client, mutations: [
+    { seq: 2, kind: 'visit.create', payload: today },
+    { seq: 3, kind: 'visit.create', payload: next },
+  ] });
+  assert.equal(later.status, 200, later.text);
+  assert.deepEqual(later.json.acks.map((a) => a.status), ['duplicate', 'applied']);
+
+  // Both visits are stored (the volunteer's pull sees them).
+  const pull = await request('GET', '/api/sync/pull?cursor=0', { cookie: volunteer.cookie });
+  const ids = JSON.stringify(pull.json);
+  assert.ok(ids.includes(held.id) && ids.includes(today.id), 'both visits kept');
+
+  // The month lists it awaiting a reason; not a correction, "with corrections" unchanged.
+  const view = await request('GET', `/api/months/${MONTH}?region=${DISTRICT}`, { cookie: district.cookie });
+  assert.equal(view.status, 200, view.text);
+  const waiting = view.json.held.filter((h) => h.visit_id === held.id);
+  assert.equal(waiting.length, 1, JSON.stringify(view.json.held));
+  assert.equal(waiting[0].date, `${MONTH}-20`);
+  assert.equal(waiting[0].elder_id, elder.id);
+  assert.ok(waiting[0].entered_by, 'who entered it');
+  assert.equal(view.json.held.length, before.json.held.length + 1);
+  assert.ok(!view.json.corrections.some((c) => c.visit_id === held.id));
+  assert.deepEqual(view.json.with_corrections, before.json.with_corrections);
+  assert.deepEqual(view.json.snapshot, closed);
+  const heldAudit = await request('GET', '/api/audit?action=month.held', { cookie: admin.cookie });
+  assert.ok(JSON.stringify(heldAudit.json).includes(held.id));
+
+  const path = `/api/months/${MONTH}/held/${held.id}/reason`;
+  // Only a coordinator governing the elder's community gives the reason, and a real one.
+  const byVolunteer = await post(volunteer, path, { reason: '离线跨月，补录' });
+  assert.equal(byVolunteer.status, 403, byVolunteer.text);
+  const outside = await post(coord2, path, { reason: '离线跨月，补录' });
+  assert.equal(outside.status, 404, outside.text);
+  const empty = await post(coord, path, { reason: '  ' });
+  assert.equal(empty.status, 422, empty.text);
+  assert.equal(errorOf(empty).field, 'reason');
+  const missing = await post(coord, path, {});
+  assert.equal(missing.status, 422, missing.text);
+  assert.equal(errorOf(missing).field, 'reason');
+  const stillHeld = await request('GET', `/api/months/${MONTH}?region=${DISTRICT}`, { cookie: district.cookie });
+  assert.ok(stillHeld.json.held.some((h) => h.visit_id === held.id));
+
+  const given = await post(coord, path, { reason: '志愿者离线跨月，月初才同步' });
+  assert.equal(given.status, 200, given.text);
+  const again = await post(district, path, { reason: '再补一次原因' });
+  assert.equal(again.status, 409, again.text);
+
+  const after = await request('POST', `/api/months/${MONTH}/recompute?region=${DISTRICT}`, { cookie: district.cookie });
+  assert.equal(after.status, 200, after.text);
+  assert.ok(!after.json.held.some((h) => h.visit_id === held.id), 'leaves the held list');
+  const correction = after.json.corrections.find((c) => c.visit_id === held.id);
+  assert.ok(correction, JSON.stringify(after.json.corrections));
+  assert.equal(correction.reason, '志愿者离线跨月，月初才同步');
+  assert.equal(correction.date, `${MONTH}-20`);
+  assert.ok(correction.reason_by, 'who gave the reason');
+  assert.deepEqual(after.json.snapshot, closed);
+  assert.equal(after.json.recompute.matches, true);
+  assert.equal(after.json.with_corrections.visited, before.json.with_corrections.visited + 1);
+  const audit = await request('GET', '/api/audit?action=month.correction', { cookie: admin.cookie });
+  assert.ok(JSON.stringify(audit.json).includes(held.id));
 });
