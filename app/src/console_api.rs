@@ -1165,6 +1165,23 @@ pub struct Correction {
     pub reason: String,
     #[serde(default)]
     pub entered_by: Option<String>,
+    /// Who gave the reason of a held late visit (`None` when it came with the visit).
+    #[serde(default)]
+    pub reason_by: Option<String>,
+}
+
+/// A late visit pushed for a closed month without a reason: kept, but held out of the month
+/// until a coordinator gives the reason (待补充原因).
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct HeldVisit {
+    pub visit_id: String,
+    pub elder_id: String,
+    #[serde(default)]
+    pub elder_name: Option<String>,
+    pub date: String,
+    pub mode: String,
+    #[serde(default)]
+    pub entered_by: Option<String>,
 }
 
 #[derive(Deserialize, Clone, Debug, PartialEq, Default)]
@@ -1204,6 +1221,8 @@ pub struct MonthView {
     #[serde(default)]
     pub corrections: Vec<Correction>,
     #[serde(default)]
+    pub held: Vec<HeldVisit>,
+    #[serde(default)]
     pub with_corrections: Option<Figure>,
     #[serde(default)]
     pub recompute: Option<Recompute>,
@@ -1242,6 +1261,19 @@ pub async fn close_month(month: &str, region: &str) -> ConsoleResult<Value> {
     post(
         &format!("/api/months/{}/close", encode(month)),
         &serde_json::json!({ "region_code": region }),
+    )
+    .await
+}
+
+/// Gives the reason of a held late visit: it becomes a correction of the month.
+pub async fn give_held_reason(month: &str, visit_id: &str, reason: &str) -> ConsoleResult<Value> {
+    post(
+        &format!(
+            "/api/months/{}/held/{}/reason",
+            encode(month),
+            encode(visit_id)
+        ),
+        &serde_json::json!({ "reason": reason }),
     )
     .await
 }

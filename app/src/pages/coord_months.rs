@@ -2,12 +2,14 @@
 //! subtree; the page shows the stored snapshot (rate, policy version, digest), "recompute"
 //! (the server reruns the domain over the stored inputs under the version then in force:
 //! 一致 matches, or the differences), the corrections recorded since (late visits with their
-//! reasons) and the figure with them, and a form to record a late visit with its reason.
+//! reasons) and the figure with them, the late visits phones pushed without a reason (held
+//! out of the month, 待补充原因, each with a field to give the reason), and a form to record a
+//! late visit with its reason.
 //! The server decides who may close and computes everything (`domain::month_close`).
 
 use crate::clock;
 use crate::components::coord_shell::{ConsoleErrorLine, ConsoleTitle};
-use crate::console_api::{self, ConsoleError, MonthView, NewCorrection, RegionNode};
+use crate::console_api::{self, ConsoleError, HeldVisit, MonthView, NewCorrection, RegionNode};
 use crate::i18n::{use_i18n, I18n, Lang};
 use crate::pages::coord_registry::region_options;
 use chrono::Datelike;
@@ -128,7 +130,13 @@ fn MonthPanel(regions: Vec<RegionNode>) -> impl IntoView {
                     <span data-testid="month-policy">{policy.clone()}</span>
                 </p>
                 {if data.closed {
-                    view! { <ClosedMonth data=data.clone() on_recompute=Callback::new(move |_| load(true)) /> }.into_any()
+                    let month_text = data.month.clone();
+                    let held = data.held.clone();
+                    view! {
+                        <ClosedMonth data=data.clone() on_recompute=Callback::new(move |_| load(true)) />
+                        <HeldVisits month=month_text held=held reload=Callback::new(move |_| load(false)) />
+                    }
+                    .into_any()
                 } else {
                     view! {
                         <button type="button" class="primary-button" data-testid="month-close"
@@ -223,6 +231,76 @@ fn ClosedMonth(data: MonthView, on_recompute: Callback<()>) -> impl IntoView {
                 </tbody>
             </table>
         </Show>
+    }
+}
+
+/// Late visits held out of the month, awaiting a reason; a coordinator gives it here.
+#[component]
+fn HeldVisits(month: String, held: Vec<HeldVisit>, reload: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let empty = held.is_empty();
+    view! {
+        <h3>{move || tr(i18n, "待补充原因的补录探访", "Late visits awaiting a reason")}</h3>
+        <p class="hint">{move || tr(
+            i18n,
+            "手机在关账后同步的该月探访已保存，但补充原因前不计入更正。",
+            "Visits for this month synced after the close are kept, but count as corrections only once a reason is given.",
+        )}</p>
+        <Show when=move || !empty fallback=move || view! { <p class="hint" data-testid="month-no-held">{move || tr(i18n, "暂无", "None")}</p> }>
+            <table class="data-table" data-testid="month-held">
+                <thead><tr>
+                    <th>{move || tr(i18n, "日期", "Date")}</th>
+                    <th>{move || tr(i18n, "老人", "Elder")}</th>
+                    <th>{move || tr(i18n, "方式", "Mode")}</th>
+                    <th>{move || tr(i18n, "登记人", "Entered by")}</th>
+                    <th>{move || tr(i18n, "原因", "Reason")}</th>
+                </tr></thead>
+                <tbody>
+                    {held.iter().map(|h| view! { <HeldRow month=month.clone() held=h.clone() reload=reload /> }).collect_view()}
+                </tbody>
+            </table>
+        </Show>
+    }
+}
+
+#[component]
+fn HeldRow(month: String, held: HeldVisit, reload: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let reason = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ConsoleError>);
+    let busy = RwSignal::new(false);
+    let visit_id = held.visit_id.clone();
+    let submit = move |_| {
+        let (m, v, r) = (month.clone(), visit_id.clone(), reason.get_untracked());
+        error.set(None);
+        busy.set(true);
+        spawn_local(async move {
+            let answer = console_api::give_held_reason(&m, &v, &r).await;
+            busy.set(false);
+            match answer {
+                Ok(_) => reload.run(()),
+                Err(failure) => error.set(Some(failure)),
+            }
+        });
+    };
+    view! {
+        <tr data-testid="month-held-visit" data-visit=held.visit_id.clone()>
+            <td>{held.date.clone()}</td>
+            <td>{held.elder_name.clone().unwrap_or_else(|| held.elder_id.clone())}</td>
+            <td>{held.mode.clone()}</td>
+            <td>{held.entered_by.clone().unwrap_or_default()}</td>
+            <td>
+                <input type="text" data-testid="month-held-reason"
+                    aria-label=move || tr(i18n, "补充原因", "Reason")
+                    prop:value=move || reason.get() on:input=move |e| reason.set(event_target_value(&e)) />
+                " "
+                <button type="button" class="small-button" data-testid="month-held-submit"
+                    prop:disabled=move || busy.get() on:click=submit>
+                    {move || tr(i18n, "补充原因", "Give the reason")}
+                </button>
+                <ConsoleErrorLine error=error testid="month-held-error" />
+            </td>
+        </tr>
     }
 }
 
