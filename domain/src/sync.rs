@@ -428,6 +428,23 @@ pub struct VolunteerElderView {
     /// phones find elders by pinyin without carrying the reading table.
     #[serde(default)]
     pub search_key: String,
+    /// Where the escalation ladder (issue 15) stands for this user and elder, when it concerns
+    /// them: the responsible visitor sees reminders (and later steps), the backup visitor only
+    /// hand-overs (and later steps). Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<ElderEscalation>,
+}
+
+/// The escalation step of one of the user's elders, as the phone shows it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct ElderEscalation {
+    /// `reminded` | `handed_to_backup` | `community_staff` (`domain::escalation::Step`).
+    pub step: String,
+    /// The last day of the period the step is about.
+    pub due_by: String,
+    /// For a hand-over: the visit mode the policy allows instead (`phone`…), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub substitute: Option<String>,
 }
 
 /// A surge (加密探访) in force: extra requirement for an area and date range.
