@@ -234,7 +234,7 @@ fn RiskRow(item: AtRisk, reload: RwSignal<u32>) -> impl IntoView {
                     <span class="hint" data-testid="risk-non-qualifying">{move || format!(" · {} {non_qualifying}", ct(i18n, "risk.non_qualifying"))}</span>
                 })}
             </td>
-            <td>{format!("{} ~ {}", item.period_start, item.period_end)}</td>
+            <td data-period-start=item.period_start.clone()>{format!("{} ~ {}", item.period_start, item.period_end)}</td>
             <td>
                 <span class=format!("badge step {}", item.step)>{move || step_label(i18n.lang.get(), &step)}</span>
                 " "{item.reached_on.clone()}

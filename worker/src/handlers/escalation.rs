@@ -687,12 +687,18 @@ async fn list(req: Request, ctx: &Ctx) -> AppResult<Response> {
     // The highest step of each (elder, requirement, period).
     let mut top: BTreeMap<(&str, &str, &str), &ListRow> = BTreeMap::new();
     let step_rank = |s: &str| STEPS.iter().position(|x| x.as_str() == s).unwrap_or(0);
+    // Every step of each, with the day it was reached.
+    let mut reached: BTreeMap<(&str, &str, &str), BTreeMap<&str, &str>> = BTreeMap::new();
     for row in &list {
         let key = (
             row.elder_id.as_str(),
             row.requirement.as_str(),
             row.period_start.as_str(),
         );
+        reached
+            .entry(key)
+            .or_default()
+            .insert(row.step.as_str(), row.reached_on.as_str());
         match top.get(&key) {
             Some(have) if step_rank(&have.step) >= step_rank(&row.step) => {}
             _ => {
@@ -703,7 +709,7 @@ async fn list(req: Request, ctx: &Ctx) -> AppResult<Response> {
     let today_text = today.to_string();
     let mut counts: BTreeMap<&str, usize> = STEPS.iter().map(|s| (s.as_str(), 0)).collect();
     let mut items = Vec::new();
-    for row in top.values() {
+    for (key, row) in &top {
         // A current step of a period that has ended without `missed` yet (no pass since) is
         // not shown as current.
         if row.step != "missed" && row.period_end.as_str() < today_text.as_str() {
@@ -717,7 +723,7 @@ async fn list(req: Request, ctx: &Ctx) -> AppResult<Response> {
             "elder_id": row.elder_id, "elder_name": row.elder_name,
             "community_code": row.community_code, "community": row.community,
             "requirement": row.requirement, "period_start": row.period_start, "period_end": row.period_end,
-            "step": row.step, "reached_on": row.reached_on,
+            "step": row.step, "reached_on": row.reached_on, "steps": reached.get(key),
             "responsible_id": row.responsible_id, "responsible_name": row.responsible_name,
             "backup_id": row.backup_id, "backup_name": row.backup_name,
             "substitute": row.substitute, "non_qualifying_visits": row.non_qualifying,
