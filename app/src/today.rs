@@ -100,7 +100,7 @@ fn escalation_of(elder: &ElderView, status: DueStatus) -> Option<Escalation> {
 pub struct TodayRow {
     /// Hand-over or reminder from the escalation ladder, if any.
     pub escalation: Option<Escalation>,
-    /// For a hand-over: the visit mode the policy allows instead (its Chinese label).
+    /// For a hand-over: the visit modes the policy allows instead (Chinese labels).
     pub substitute: Option<String>,
     pub elder: ElderView,
     pub search_key: String,
@@ -243,12 +243,20 @@ pub fn today_rows(
                 .as_ref()
                 .and_then(|e| e.substitute.as_deref())
                 .filter(|_| escalation == Some(Escalation::HandOver))
-                .and_then(|code| {
-                    tanfang_domain::policy::VisitMode::ALL
-                        .into_iter()
-                        .find(|mode| mode.as_str() == code)
+                .map(|codes| {
+                    // `phone,video` → 电话问候、互联网音（视）频探访
+                    codes
+                        .split(',')
+                        .filter_map(|code| {
+                            tanfang_domain::policy::VisitMode::ALL
+                                .into_iter()
+                                .find(|mode| mode.as_str() == code)
+                        })
+                        .map(|mode| mode.label_zh())
+                        .collect::<Vec<_>>()
+                        .join("、")
                 })
-                .map(|mode| mode.label_zh().to_string());
+                .filter(|labels| !labels.is_empty());
             TodayRow {
                 escalation,
                 substitute,

@@ -442,7 +442,7 @@ pub struct ElderEscalation {
     pub step: String,
     /// The last day of the period the step is about.
     pub due_by: String,
-    /// For a hand-over: the visit mode the policy allows instead (`phone`…), if any.
+    /// For a hand-over: the visit modes the policy allows instead (`phone,video`), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub substitute: Option<String>,
 }

@@ -33,9 +33,9 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use tanfang_domain::escalation::{escalations, Step};
+use tanfang_domain::escalation::{escalations, Step, Substitute};
 use tanfang_domain::missed::MissedReason;
-use tanfang_domain::policy::{PolicyProfile, VisitMode};
+use tanfang_domain::policy::PolicyProfile;
 use tanfang_domain::schedule::{RequirementStatus, State};
 use worker::{Method, Request, Response};
 
@@ -65,10 +65,6 @@ pub fn requirement_key(status: &RequirementStatus) -> String {
         Some(surge) => format!("{base}@{surge}"),
         None => base,
     }
-}
-
-fn mode_text(mode: VisitMode) -> String {
-    mode.as_str().to_string()
 }
 
 /// The Chinese label of a stored reason code ("" when unknown).
@@ -230,7 +226,7 @@ fn notice_for(
     step: Step,
     elder: &PassElderRow,
     status: &RequirementStatus,
-    substitute: Option<VisitMode>,
+    substitute: Option<&Substitute>,
     last_reason: Option<(&str, &str)>,
     coordinators: &[&CoordinatorRow],
 ) -> Option<Notice> {
@@ -262,13 +258,7 @@ fn notice_for(
         }),
         Step::HandedToBackup => {
             let substitute = substitute
-                .map(|mode| {
-                    format!(
-                        "；可用{}代替 (substitute: {})",
-                        mode.label_zh(),
-                        mode.as_str()
-                    )
-                })
+                .map(|s| format!("；{}（可用{}）", s.note_zh, s.modes_zh()))
                 .unwrap_or_default();
             Some(Notice {
                 recipients: elder
@@ -433,10 +423,8 @@ async fn pass_scope(
                     Step::Reminded => entry.reminded_on,
                     Step::HandedToBackup => entry.handed_on,
                     Step::CommunityStaff => entry.staff_on,
-                    Step::Missed => entry.missed_on,
-                    Step::OnTrack => None,
+                    Step::Missed | Step::OnTrack => entry.missed_on,
                 };
-                let Some(reached) = reached else { continue };
                 if have.contains(&(
                     elder.id.as_str(),
                     key.as_str(),
@@ -459,7 +447,7 @@ async fn pass_scope(
                         scope,
                         elder.responsible_id.clone(),
                         elder.backup_id.clone(),
-                        entry.substitute.map(mode_text),
+                        entry.substitute.as_ref().map(|s| s.modes_text()),
                         entry.non_qualifying_visits as i64,
                         ctx.now_ms
                     ],
@@ -472,9 +460,14 @@ async fn pass_scope(
                     continue;
                 }
                 let reason = last_reason.get(elder.id.as_str()).map(|(_, r, t)| (*r, *t));
-                let Some(notice) =
-                    notice_for(step, elder, status, entry.substitute, reason, &coordinators)
-                else {
+                let Some(notice) = notice_for(
+                    step,
+                    elder,
+                    status,
+                    entry.substitute.as_ref(),
+                    reason,
+                    &coordinators,
+                ) else {
                     continue;
                 };
                 for (recipient, phone) in &notice.recipients {
