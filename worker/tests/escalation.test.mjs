@@ -164,8 +164,8 @@ test('each step reaches its person: reminder, hand-over, community staff', async
   assert.deepEqual(await notices(coord2, id), [], '蓝天 coordinator is not told of a 新津 elder');
   // Each step once, in order, on the day it was reached.
   const item = (await atRisk(coord)).items.find((i) => i.elder_id === id && i.period_start === MONTH_START);
-  const { reminded, handed_to_backup: handed, community_staff: staff } = item.steps;
-  assert.ok(MONTH_START < reminded && reminded <= handed && handed <= staff && staff <= MONTH_END, JSON.stringify(item.steps));
+  const { reminded, handed_to_backup: handed, community_staff: staffDay } = item.steps;
+  assert.ok(MONTH_START < reminded && reminded <= handed && handed <= staffDay && staffDay <= MONTH_END, JSON.stringify(item.steps));
   // The phones: the responsible visitor and the backup see the step with the elder.
   const responsible = await pulled(volunteer5, id);
   assert.equal(responsible.my_role, 'responsible');

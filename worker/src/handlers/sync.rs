@@ -681,6 +681,8 @@ pub async fn pull(req: Request, ctx: &Ctx) -> AppResult<Response> {
                     "SELECT s.elder_id, s.step, s.period_end, s.substitute FROM escalation_steps s \
                      WHERE s.cleared_on IS NULL AND s.step != 'missed' AND s.period_end >= ?4 \
                      AND s.elder_id IN (SELECT e.id FROM elders e WHERE {changed}) \
+                     AND NOT EXISTS (SELECT 1 FROM escalation_steps m WHERE m.elder_id = s.elder_id \
+                       AND m.requirement = s.requirement AND m.period_start = s.period_start AND m.step = 'missed') \
                      ORDER BY s.elder_id, s.period_end"
                 ),
                 with(args![cursor, today_text.as_str()]),
