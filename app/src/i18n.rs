@@ -145,7 +145,6 @@ const TABLE: &[Text] = &[
     ("today.due_by", "截止", "Due by"),
     ("today.handover", "交接", "Hand-over"),
     ("today.reminder", "提醒", "Reminder"),
-    ("today.substitute", "可代替", "Instead"),
     ("mode.home", "须上门", "Home visit"),
     ("mode.any", "任意方式", "Any mode"),
     ("tier", "等级", "Tier"),

@@ -98,10 +98,9 @@ fn escalation_of(elder: &ElderView, status: DueStatus) -> Option<Escalation> {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct TodayRow {
-    /// Hand-over or reminder from the escalation ladder, if any.
+    /// Hand-over or reminder from the escalation ladder, if any (the hand-over's notice says
+    /// which substitute mode the policy allows).
     pub escalation: Option<Escalation>,
-    /// For a hand-over: the visit modes the policy allows instead (Chinese labels).
-    pub substitute: Option<String>,
     pub elder: ElderView,
     pub search_key: String,
     pub status: DueStatus,
@@ -238,28 +237,8 @@ pub fn today_rows(
                 .chain(elder.last_visits.iter().map(|visit| visit.date.clone()))
                 .max();
             let escalation = escalation_of(&elder, status);
-            let substitute = elder
-                .escalation
-                .as_ref()
-                .and_then(|e| e.substitute.as_deref())
-                .filter(|_| escalation == Some(Escalation::HandOver))
-                .map(|codes| {
-                    // `phone,video` → 电话问候、互联网音（视）频探访
-                    codes
-                        .split(',')
-                        .filter_map(|code| {
-                            tanfang_domain::policy::VisitMode::ALL
-                                .into_iter()
-                                .find(|mode| mode.as_str() == code)
-                        })
-                        .map(|mode| mode.label_zh())
-                        .collect::<Vec<_>>()
-                        .join("、")
-                })
-                .filter(|labels| !labels.is_empty());
             TodayRow {
                 escalation,
-                substitute,
                 search_key,
                 status,
                 due_by,

@@ -180,22 +180,9 @@ fn RiskList(list: AtRiskList, group_by: RwSignal<GroupBy>, reload: RwSignal<u32>
                             view! {
                                 <section class="risk-group" data-testid="risk-group" data-group=name.clone()>
                                     <h3>{name.clone()}" ("{count}")"</h3>
-                                    <table class="data-table">
-                                        <thead>
-                                            <tr>
-                                                <th>{move || ct(i18n, "risk.elder")}</th>
-                                                <th>{move || ct(i18n, "risk.community")}</th>
-                                                <th>{move || ct(i18n, "risk.requirement")}</th>
-                                                <th>{move || ct(i18n, "risk.period")}</th>
-                                                <th>{move || ct(i18n, "risk.step")}</th>
-                                                <th>{move || ct(i18n, "risk.visitors")}</th>
-                                                <th>{move || ct(i18n, "risk.reason")}</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {items.into_iter().map(|item| view! { <RiskRow item=item reload=reload /> }).collect_view()}
-                                        </tbody>
-                                    </table>
+                                    <ul class="risk-list">
+                                        {items.into_iter().map(|item| view! { <RiskRow item=item reload=reload /> }).collect_view()}
+                                    </ul>
                                 </section>
                             }
                         })
@@ -225,29 +212,30 @@ fn RiskRow(item: AtRisk, reload: RwSignal<u32>) -> impl IntoView {
     let substitute = item.substitute.clone();
     let non_qualifying = item.non_qualifying_visits;
     view! {
-        <tr data-testid="risk-row" data-elder-id=item.elder_id.clone() data-step=item.step.clone()>
-            <td><a href=format!("/coord/elders/{}", item.elder_id)>{item.elder_name.clone()}</a></td>
-            <td>{item.community.clone().unwrap_or_default()}</td>
-            <td>
+        <li class="risk-card" data-testid="risk-row" data-elder-id=item.elder_id.clone() data-step=item.step.clone()>
+            <div class="risk-head">
+                <a href=format!("/coord/elders/{}", item.elder_id)><strong>{item.elder_name.clone()}</strong></a>
+                " "{item.community.clone().unwrap_or_default()}
+                " "<span class=format!("badge step {}", item.step)>{move || step_label(i18n.lang.get(), &step)}</span>
+                " "{item.reached_on.clone()}
+            </div>
+            <div class="risk-meta">
                 {move || requirement_label(i18n.lang.get(), &requirement)}
                 {(non_qualifying > 0).then(|| view! {
                     <span class="hint" data-testid="risk-non-qualifying">{move || format!(" · {} {non_qualifying}", ct(i18n, "risk.non_qualifying"))}</span>
                 })}
-            </td>
-            <td data-period-start=item.period_start.clone()>{format!("{} ~ {}", item.period_start, item.period_end)}</td>
-            <td>
-                <span class=format!("badge step {}", item.step)>{move || step_label(i18n.lang.get(), &step)}</span>
-                " "{item.reached_on.clone()}
+                " · "<span data-period-start=item.period_start.clone()>{format!("{} ~ {}", item.period_start, item.period_end)}</span>
+                " · "{move || ct(i18n, "risk.visitors")}" "{visitors.clone()}
                 {substitute.map(|mode| view! { <span class="hint">{format!(" · {} {mode}", ct_static(Lang::Zh, "risk.substitute"))}</span> })}
-            </td>
-            <td>{visitors}</td>
-            <td data-testid="risk-reason">
+            </div>
+            <div class="risk-reason" data-testid="risk-reason">
                 {match (missed, reason) {
                     (true, None) => view! { <ReasonForm item=item.clone() reload=reload /> }.into_any(),
                     (true, Some(reason)) => {
                         let by = item.reason_by_name.clone().unwrap_or_default();
                         view! {
                             <span data-testid="risk-reason-saved" data-reason=reason.as_str()>
+                                {move || ct(i18n, "risk.reason")}": "
                                 {move || if i18n.lang.get() == Lang::Zh { reason.describe_zh(&reason_text) } else {
                                     format!("{}{}", reason.label_en(), if reason_text.is_empty() { String::new() } else { format!(" ({reason_text})") })
                                 }}
@@ -255,10 +243,10 @@ fn RiskRow(item: AtRisk, reload: RwSignal<u32>) -> impl IntoView {
                             </span>
                         }.into_any()
                     }
-                    (false, _) => view! { <span>"—"</span> }.into_any(),
+                    (false, _) => ().into_any(),
                 }}
-            </td>
-        </tr>
+            </div>
+        </li>
     }
 }
 

@@ -108,7 +108,6 @@ fn TodayItem(row: TodayRow) -> impl IntoView {
     let has_surge = !surges.is_empty();
     let age = row.elder.age;
     let escalation = row.escalation;
-    let substitute = row.substitute.clone();
     view! {
         <li
             class=format!("elder-item {}", status.css())
@@ -123,9 +122,6 @@ fn TodayItem(row: TodayRow) -> impl IntoView {
                     {escalation.map(|mark| view! {
                         <span class=format!("badge escalation {}", mark.css()) data-testid=format!("today-item-{}", mark.css())>
                             {move || i18n.t(mark.key())}
-                            {substitute.clone().map(|mode| {
-                                move || format!(" · {} {mode}", i18n.t("today.substitute"))
-                            })}
                         </span>
                     })}
                     <span class="elder-name" data-testid="today-item-name">{row.elder.name.clone()}</span>
