@@ -142,37 +142,41 @@ struct PassSetting {
 async fn pass_setting(ctx: &Ctx, today: NaiveDate) -> AppResult<PassSetting> {
     let db = &ctx.db;
     let results = db
-        .batch(vec![
-            db.statement(
-                "SELECT id, region_code, title, start_date, end_date, tiers, categories, requirement FROM surges \
-                 WHERE start_date <= ?1 AND end_date >= ?1",
-                args![today.to_string()],
-            )?,
-            db.statement(
-                "SELECT key, value FROM settings WHERE key IN ('policy', 'escalation_sms')",
-                vec![],
-            )?,
-            db.statement(
-                "SELECT id, region_code, phone FROM accounts WHERE role = 'coordinator' AND disabled = 0",
-                vec![],
-            )?,
-        ])
+        .batch(
+            vec![
+                db.statement(
+                    "SELECT id, region_code, title, start_date, end_date, tiers, categories, requirement FROM surges \
+                     WHERE start_date <= ?1 AND end_date >= ?1",
+                    args![today.to_string()],
+                )?,
+                db.statement(
+                    "SELECT key, value FROM settings WHERE key = 'escalation_sms'",
+                    vec![],
+                )?,
+                db.statement(
+                    "SELECT id, region_code, phone FROM accounts WHERE role = 'coordinator' AND disabled = 0",
+                    vec![],
+                )?,
+            ]
+            .into_iter()
+            // The policy timeline (issue 16): the version in force on the pass's day, as the
+            // due board reads it.
+            .chain(crate::handlers::months::timeline_statements(db)?)
+            .collect(),
+        )
         .await?;
     let settings = rows::<Setting>(&results[1])?;
-    let setting = |key: &str| {
-        settings
-            .iter()
-            .find(|s| s.key == key)
-            .map(|s| s.value.clone())
-    };
-    let policy = setting("policy")
-        .and_then(|p| serde_json::from_value(json!(p)).ok())
-        .unwrap_or(tanfang_domain::policy::PolicyId::National);
+    let profile = crate::handlers::months::profile_in_force(
+        &crate::handlers::months::timeline_from(&results[3..])?,
+        today,
+    );
     Ok(PassSetting {
-        profile: PolicyProfile::builtin(policy),
+        profile,
         surges: surge_rows_to_domain(&rows::<SurgeRow>(&results[0])?),
         coordinators: rows::<CoordinatorRow>(&results[2])?,
-        sms: setting("escalation_sms").as_deref() == Some("1"),
+        sms: settings
+            .iter()
+            .any(|s| s.key == "escalation_sms" && s.value == "1"),
     })
 }
 
