@@ -87,7 +87,7 @@ fn escalation_of(elder: &ElderView, status: DueStatus) -> Option<Escalation> {
     if matches!(status, DueStatus::Done | DueStatus::Declined) {
         return None;
     }
-    match (elder.my_role.as_str(), step.step.as_str()) {
+    match (elder.my_role.as_str(), step.as_str()) {
         ("backup", "handed_to_backup" | "community_staff") => Some(Escalation::HandOver),
         ("responsible", "reminded" | "handed_to_backup" | "community_staff") => {
             Some(Escalation::Reminder)

@@ -429,22 +429,11 @@ pub struct VolunteerElderView {
     #[serde(default)]
     pub search_key: String,
     /// Where the escalation ladder (issue 15) stands for this user and elder, when it concerns
-    /// them: the responsible visitor sees reminders (and later steps), the backup visitor only
-    /// hand-overs (and later steps). Absent otherwise.
+    /// them: the step (`reminded`, `handed_to_backup`, `community_staff`) of a current period —
+    /// the responsible visitor from `reminded` on, the backup visitor from `handed_to_backup`
+    /// on. Absent otherwise. A bare step, not a struct: the phone bundle has no room to spare.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub escalation: Option<ElderEscalation>,
-}
-
-/// The escalation step of one of the user's elders, as the phone shows it.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
-pub struct ElderEscalation {
-    /// `reminded` | `handed_to_backup` | `community_staff` (`domain::escalation::Step`).
-    pub step: String,
-    /// The last day of the period the step is about.
-    pub due_by: String,
-    /// For a hand-over: the visit modes the policy allows instead (`phone,video`), if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub substitute: Option<String>,
+    pub escalation: Option<String>,
 }
 
 /// A surge (加密探访) in force: extra requirement for an area and date range.

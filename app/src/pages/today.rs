@@ -111,7 +111,6 @@ fn TodayItem(row: TodayRow) -> impl IntoView {
     view! {
         <li
             class=format!("elder-item {}", status.css())
-            class:escalated=escalation.is_some()
             data-testid="today-item"
             data-elder-id=row.elder.id.clone()
             data-status=status.css()

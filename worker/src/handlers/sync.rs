@@ -572,17 +572,12 @@ struct EscalationRow {
     elder_id: String,
     step: String,
     period_end: String,
-    substitute: Option<String>,
 }
 
 /// The step the phone shows for one elder: the highest uncleared step of a current period,
 /// if it concerns this user — the responsible visitor from `reminded` on, the backup visitor
 /// from `handed_to_backup` on.
-fn phone_escalation(
-    my_role: &str,
-    elder_id: &str,
-    rows: &[EscalationRow],
-) -> Option<tanfang_domain::sync::ElderEscalation> {
+fn phone_escalation(my_role: &str, elder_id: &str, rows: &[EscalationRow]) -> Option<String> {
     const ORDER: [&str; 3] = ["reminded", "handed_to_backup", "community_staff"];
     let rank = |step: &str| ORDER.iter().position(|s| *s == step);
     let first_for_me = match my_role {
@@ -595,11 +590,7 @@ fn phone_escalation(
         .filter_map(|r| Some((rank(&r.step)?, r)))
         .filter(|(rank, _)| *rank >= first_for_me)
         .max_by(|(a, ra), (b, rb)| (a, &rb.period_end).cmp(&(b, &ra.period_end)))
-        .map(|(_, r)| tanfang_domain::sync::ElderEscalation {
-            step: r.step.clone(),
-            due_by: r.period_end.clone(),
-            substitute: r.substitute.clone(),
-        })
+        .map(|(_, r)| r.step.clone())
 }
 
 /// How far back a full pull sends visits (schedules look at most one year back).
@@ -678,7 +669,7 @@ pub async fn pull(req: Request, ctx: &Ctx) -> AppResult<Response> {
             // The escalation steps of the changed elders' current periods (issue 15).
             db.statement(
                 &format!(
-                    "SELECT s.elder_id, s.step, s.period_end, s.substitute FROM escalation_steps s \
+                    "SELECT s.elder_id, s.step, s.period_end FROM escalation_steps s \
                      WHERE s.cleared_on IS NULL AND s.step != 'missed' AND s.period_end >= ?4 \
                      AND s.elder_id IN (SELECT e.id FROM elders e WHERE {changed}) \
                      AND NOT EXISTS (SELECT 1 FROM escalation_steps m WHERE m.elder_id = s.elder_id \
