@@ -1006,6 +1006,89 @@ pub async fn create_surge(surge: &NewSurge) -> ConsoleResult<Created> {
     post("/api/surges", surge).await
 }
 
+// ---------------------------------------------------------------------------------------------
+// The escalation ladder (issue 15): the at-risk list and the missed requirements' reasons
+// ---------------------------------------------------------------------------------------------
+
+/// One requirement at a step of the ladder (`GET /api/escalations`).
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct AtRisk {
+    pub elder_id: String,
+    pub elder_name: String,
+    pub community_code: String,
+    #[serde(default)]
+    pub community: Option<String>,
+    /// The worker's key of the requirement: `kind.mode.count/per[@surge]`.
+    pub requirement: String,
+    pub period_start: String,
+    pub period_end: String,
+    /// `reminded` | `handed_to_backup` | `community_staff` | `missed`.
+    pub step: String,
+    pub reached_on: String,
+    #[serde(default)]
+    pub responsible_id: Option<String>,
+    #[serde(default)]
+    pub responsible_name: Option<String>,
+    #[serde(default)]
+    pub backup_name: Option<String>,
+    #[serde(default)]
+    pub substitute: Option<String>,
+    #[serde(default)]
+    pub non_qualifying_visits: u32,
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub reason_text: String,
+    #[serde(default)]
+    pub reason_by_name: Option<String>,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct AtRiskList {
+    pub today: String,
+    /// Requirements at each step (`reminded`, `handed_to_backup`, `community_staff`, `missed`).
+    pub counts: std::collections::BTreeMap<String, u32>,
+    pub items: Vec<AtRisk>,
+}
+
+/// `GET /api/escalations?region=&counts=1`: how many requirements are at each step.
+pub async fn escalation_counts(region: &str) -> ConsoleResult<AtRiskList> {
+    get(&format!(
+        "/api/escalations{}",
+        query(&[("region", region.to_string()), ("counts", "1".to_string())])
+    ))
+    .await
+}
+
+/// `GET /api/escalations?region=&step=`.
+pub async fn escalations(region: &str, step: &str) -> ConsoleResult<AtRiskList> {
+    get(&format!(
+        "/api/escalations{}",
+        query(&[("region", region.to_string()), ("step", step.to_string())])
+    ))
+    .await
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct MissedReasonInput {
+    pub elder_id: String,
+    pub requirement: String,
+    pub period_start: String,
+    pub reason: String,
+    pub reason_text: String,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct MissedReasonSaved {
+    pub reason: String,
+    pub reason_text: String,
+}
+
+/// `POST /api/escalations/reason`: why a requirement was missed.
+pub async fn record_missed_reason(input: &MissedReasonInput) -> ConsoleResult<MissedReasonSaved> {
+    post("/api/escalations/reason", input).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -143,6 +143,8 @@ const TABLE: &[Text] = &[
     ("today.never_visited", "从未探访", "Never visited"),
     ("today.surge", "加强探访", "Surge"),
     ("today.due_by", "截止", "Due by"),
+    ("today.handover", "交接", "Hand-over"),
+    ("today.reminder", "提醒", "Reminder"),
     ("mode.home", "须上门", "Home visit"),
     ("mode.any", "任意方式", "Any mode"),
     ("tier", "等级", "Tier"),

@@ -8,6 +8,11 @@
 //! Urgency groups: overdue (due now and the previous period was missed too), due this week
 //! (the period ends within 7 days), due this period, done; elders who declined visits last.
 //! Within a group: earliest due date, then oldest last visit, then name.
+//!
+//! Ahead of every group: the elders the escalation ladder (issue 15) has put on this user's
+//! list — hand-overs to me as the backup visitor first, then reminders to me as the
+//! responsible visitor — while a requirement is still due on this device (a visit saved here
+//! takes the mark away at once, before the server's next daily pass).
 
 use crate::model::{StoredElder, StoredVisit, SurgeView};
 use chrono::{Days, NaiveDate};
@@ -50,8 +55,52 @@ impl DueStatus {
     }
 }
 
+/// The escalation mark of a Today row (the server's step, as it concerns this user).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Escalation {
+    /// 交接: the responsible visitor has not visited; I am the backup.
+    HandOver,
+    /// 提醒: I am the responsible visitor and have not visited yet.
+    Reminder,
+}
+
+impl Escalation {
+    pub fn key(self) -> &'static str {
+        match self {
+            Escalation::HandOver => "today.handover",
+            Escalation::Reminder => "today.reminder",
+        }
+    }
+
+    pub fn css(self) -> &'static str {
+        match self {
+            Escalation::HandOver => "handover",
+            Escalation::Reminder => "reminder",
+        }
+    }
+}
+
+/// The mark of an elder: the server sends the step only to the people it concerns (the
+/// responsible visitor from `reminded`, the backup from `handed_to_backup`).
+fn escalation_of(elder: &ElderView, status: DueStatus) -> Option<Escalation> {
+    let step = elder.escalation.as_ref()?;
+    if matches!(status, DueStatus::Done | DueStatus::Declined) {
+        return None;
+    }
+    match (elder.my_role.as_str(), step.as_str()) {
+        ("backup", "handed_to_backup" | "community_staff") => Some(Escalation::HandOver),
+        ("responsible", "reminded" | "handed_to_backup" | "community_staff") => {
+            Some(Escalation::Reminder)
+        }
+        _ => None,
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct TodayRow {
+    /// Hand-over or reminder from the escalation ladder, if any (the hand-over's notice says
+    /// which substitute mode the policy allows).
+    pub escalation: Option<Escalation>,
     pub elder: ElderView,
     pub search_key: String,
     pub status: DueStatus,
@@ -187,7 +236,9 @@ pub fn today_rows(
                 .map(|visit| visit.date.clone())
                 .chain(elder.last_visits.iter().map(|visit| visit.date.clone()))
                 .max();
+            let escalation = escalation_of(&elder, status);
             TodayRow {
+                escalation,
                 search_key,
                 status,
                 due_by,
@@ -198,8 +249,11 @@ pub fn today_rows(
             }
         })
         .collect();
+    // `None` sorts first among `Option`s: rank a mark as 0/1 and no mark as 2.
+    let mark = |row: &TodayRow| row.escalation.map_or(2, |e| e as u8);
     rows.sort_by(|a, b| {
-        (a.status, a.due_by, &a.last_visit, &a.elder.name).cmp(&(
+        (mark(a), a.status, a.due_by, &a.last_visit, &a.elder.name).cmp(&(
+            mark(b),
             b.status,
             b.due_by,
             &b.last_visit,

@@ -29,6 +29,7 @@ pub mod escalation;
 pub mod evidence;
 pub mod group;
 pub mod id_number;
+pub mod missed;
 pub mod month_close;
 pub mod phone;
 pub mod pinyin;

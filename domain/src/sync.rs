@@ -428,6 +428,12 @@ pub struct VolunteerElderView {
     /// phones find elders by pinyin without carrying the reading table.
     #[serde(default)]
     pub search_key: String,
+    /// Where the escalation ladder (issue 15) stands for this user and elder, when it concerns
+    /// them: the step (`reminded`, `handed_to_backup`, `community_staff`) of a current period —
+    /// the responsible visitor from `reminded` on, the backup visitor from `handed_to_backup`
+    /// on. Absent otherwise. A bare step, not a struct: the phone bundle has no room to spare.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<String>,
 }
 
 /// A surge (加密探访) in force: extra requirement for an area and date range.

@@ -86,6 +86,15 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _schedule: ScheduleContext)
         }
         Err(error) => worker::console_error!("scheduled: SMS delivery failed: {error:?}"),
     }
+    // The escalation ladder (issue 15): each scope once a day, a few scopes a minute.
+    match handlers::escalation::scheduled(&ctx).await {
+        Ok(outcome) => {
+            if outcome.scopes > 0 {
+                worker::console_log!("scheduled: ladder pass {outcome:?}");
+            }
+        }
+        Err(error) => worker::console_error!("scheduled: ladder pass failed: {error:?}"),
+    }
 }
 
 /// The route table.
@@ -131,6 +140,8 @@ pub async fn route(req: Request, ctx: &Ctx) -> AppResult<Response> {
         (_, ["api", "policy"] | ["api", "months", ..]) => {
             handlers::months::route(req, ctx, &segments).await
         }
+        // The escalation ladder (issue 15): handlers::escalation.
+        (_, ["api", "escalations", ..]) => handlers::escalation::route(req, ctx, &segments).await,
         (Post, ["api", "assignments"]) => admin::assign(req, ctx).await,
         (Get, ["api", "due"]) => admin::due(req, ctx).await,
         (Get, ["api", "stats", "monthly"]) => admin::monthly_stats(req, ctx).await,
@@ -144,6 +155,7 @@ pub async fn route(req: Request, ctx: &Ctx) -> AppResult<Response> {
 
         (Post, ["api", "dev", "seed"]) => dev::seed(req, ctx).await,
         (Post, ["api", "dev", "bulk"]) => dev::bulk(req, ctx).await,
+        (Post, ["api", "dev", "ladder"]) => handlers::escalation::dev_ladder(req, ctx).await,
 
         (_, ["api", ..]) if is_known_path(&segments) => Err(AppError::MethodNotAllowed),
         (_, ["api", ..]) => Err(AppError::NotFound),
@@ -178,7 +190,7 @@ fn is_known_path(segments: &[&str]) -> bool {
             | ["api", "people", _, "disable" | "enable"]
             | ["api", "stats", "monthly"]
             | ["api", "conflicts", _, "resolve"]
-            | ["api", "dev", "seed" | "bulk"]
+            | ["api", "dev", "seed" | "bulk" | "ladder"]
             | ["api", "setup", "first-admin"]
     )
 }

@@ -192,3 +192,37 @@ pub async fn deliver_due<C: SmsChannel>(
     db.batch(writes).await?;
     Ok((sent, retrying, failed))
 }
+
+/// An `app` notification with a given id, written once: a second write with the same id
+/// changes nothing (the ladder pass's notices, which a repeated pass must not repeat).
+pub fn app_notification_once(
+    ctx: &Ctx,
+    id: &str,
+    account_id: &str,
+    elder_id: &str,
+    subject: &str,
+    body: &str,
+) -> AppResult<Statement> {
+    ctx.db.statement(
+        "INSERT OR IGNORE INTO notifications (id, channel, recipient, elder_id, subject, body, state, attempts, next_attempt_at, created_at, updated_at) \
+         VALUES (?1, 'app', ?2, ?3, ?4, ?5, 'sent', 1, ?6, ?6, ?6)",
+        args![id, account_id, elder_id, subject, body, ctx.now_ms],
+    )
+}
+
+/// An `sms` message with a given id, pending delivery, written once (see
+/// [`app_notification_once`]).
+pub fn sms_notification_once(
+    ctx: &Ctx,
+    id: &str,
+    phone: &str,
+    elder_id: &str,
+    subject: &str,
+    body: &str,
+) -> AppResult<Statement> {
+    ctx.db.statement(
+        "INSERT OR IGNORE INTO notifications (id, channel, recipient, elder_id, subject, body, state, attempts, next_attempt_at, created_at, updated_at) \
+         VALUES (?1, 'sms', ?2, ?3, ?4, ?5, 'pending', 0, ?6, ?6, ?6)",
+        args![id, phone, elder_id, subject, body, ctx.now_ms],
+    )
+}

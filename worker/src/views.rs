@@ -242,6 +242,8 @@ pub fn volunteer_elder(
         field_versions: versions,
         updated_cursor: row.cursor.max(0) as u64,
         search_key: row.search_key.unwrap_or_default(),
+        // Set by the pull from the ladder's steps (handlers::sync::phone_escalation).
+        escalation: None,
     }
 }
 

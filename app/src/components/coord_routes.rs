@@ -16,6 +16,7 @@ use crate::pages::coord_people::CoordPeoplePage;
 use crate::pages::coord_policy::CoordPolicyPage;
 use crate::pages::coord_regions::CoordRegionsPage;
 use crate::pages::coord_registry::CoordRegistryPage;
+use crate::pages::coord_risk::CoordRiskPage;
 use crate::pages::coord_surges::CoordSurgesPage;
 use crate::pages::group_dashboard::GroupDashboardPage;
 use crate::pages::group_home::GroupHomePage;
@@ -38,6 +39,7 @@ pub fn OfficeRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("elders") view=CoordRegistryPage />
             <Route path=path!("elders/:id") view=CoordElderPage />
             <Route path=path!("due") view=CoordDuePage />
+            <Route path=path!("risk") view=CoordRiskPage />
             <Route path=path!("people") view=CoordPeoplePage />
             <Route path=path!("regions") view=CoordRegionsPage />
             <Route path=path!("surges") view=CoordSurgesPage />

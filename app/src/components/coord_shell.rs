@@ -109,6 +109,7 @@ fn ConsoleNav(me: Me, user: RwSignal<Option<Me>>) -> impl IntoView {
                 <A href="/coord" exact=true attr:data-testid="cnav-dashboard">{move || ct(i18n, "nav.dashboard")}</A>
                 <A href="/coord/elders" attr:data-testid="cnav-registry">{move || ct(i18n, "nav.registry")}</A>
                 <A href="/coord/due" attr:data-testid="cnav-due">{move || ct(i18n, "nav.due")}</A>
+                <A href="/coord/risk" attr:data-testid="cnav-risk">{move || ct(i18n, "nav.risk")}</A>
                 <A href="/coord/people" attr:data-testid="cnav-people">{move || ct(i18n, "nav.people")}</A>
                 <A href="/coord/regions" attr:data-testid="cnav-regions">{move || ct(i18n, "nav.regions")}</A>
                 <A href="/coord/surges" attr:data-testid="cnav-surges">{move || ct(i18n, "nav.surges")}</A>

@@ -53,6 +53,8 @@ struct DashboardData {
     regions: Vec<RegionNode>,
     current: MonthlyStats,
     trend: Vec<MonthlyStats>,
+    /// Requirements at each step of the escalation ladder (issue 15).
+    ladder: console_api::AtRiskList,
 }
 
 async fn load(region: String) -> Result<DashboardData, ConsoleError> {
@@ -63,10 +65,12 @@ async fn load(region: String) -> Result<DashboardData, ConsoleError> {
         trend.push(console_api::monthly(&region, month).await?);
     }
     let current = trend.last().cloned().ok_or(ConsoleError::NotFound)?;
+    let ladder = console_api::escalation_counts(&region).await?;
     Ok(DashboardData {
         regions,
         current,
         trend,
+        ladder,
     })
 }
 
@@ -232,6 +236,19 @@ fn Dashboard(data: DashboardData, region: RwSignal<String>, home: String) -> imp
                 <span class="kpi-label">{move || ct(i18n, "dash.declined")}</span>
                 <span class="kpi-value">{report.declined}</span>
             </div>
+        </div>
+        <h3>{move || ct(i18n, "dash.ladder")}</h3>
+        <div class="kpis ladder" data-testid="dash-ladder">
+            {crate::pages::coord_risk::STEPS.iter().map(|step| {
+                let step: &'static str = step;
+                let n = data.ladder.counts.get(step).copied().unwrap_or(0);
+                view! {
+                    <a class=format!("kpi step {step}") href=format!("/coord/risk?step={step}") data-testid=format!("dash-ladder-{step}")>
+                        <span class="kpi-label">{move || crate::pages::coord_risk::step_label(i18n.lang.get(), step)}</span>
+                        <span class="kpi-value">{n}</span>
+                    </a>
+                }
+            }).collect_view()}
         </div>
         <h3>{move || ct(i18n, "dash.by_region")}</h3>
         <Show when=move || !no_children fallback=move || view! { <p class="hint" data-testid="dash-leaf">{move || ct(i18n, "dash.no_children")}</p> }>

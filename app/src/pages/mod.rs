@@ -27,6 +27,8 @@ pub mod coord_regions;
 #[cfg(feature = "office")]
 pub mod coord_registry;
 #[cfg(feature = "office")]
+pub mod coord_risk;
+#[cfg(feature = "office")]
 pub mod coord_surges;
 pub mod elder_card;
 pub mod emergency;

@@ -107,10 +107,22 @@ fn TodayItem(row: TodayRow) -> impl IntoView {
     let surges = row.surges.clone();
     let has_surge = !surges.is_empty();
     let age = row.elder.age;
+    let escalation = row.escalation;
     view! {
-        <li class=format!("elder-item {}", status.css()) data-testid="today-item" data-elder-id=row.elder.id.clone() data-status=status.css()>
+        <li
+            class=format!("elder-item {}", status.css())
+            data-testid="today-item"
+            data-elder-id=row.elder.id.clone()
+            data-status=status.css()
+            data-escalation=escalation.map(|e| e.css())
+        >
             <A href=href>
                 <div class="elder-item-main">
+                    {escalation.map(|mark| view! {
+                        <span class=format!("badge escalation {}", mark.css()) data-testid=format!("today-item-{}", mark.css())>
+                            {move || i18n.t(mark.key())}
+                        </span>
+                    })}
                     <span class="elder-name" data-testid="today-item-name">{row.elder.name.clone()}</span>
                     {age.map(|age| view! { <span class="elder-age">{move || format!("{age}{}", i18n.t("elder.age"))}</span> })}
                     <span class=format!("badge status {}", status.css())>{move || i18n.t(status.key())}</span>

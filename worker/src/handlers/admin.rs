@@ -453,7 +453,7 @@ struct DueElderRow {
 
 /// The visits of one elder as the due board reads them: `date US mode US kind` per visit,
 /// visits separated by RS (SQLite's `group_concat`); a visit that does not read is left out.
-fn parse_visits(text: &str) -> Vec<VisitFact> {
+pub(crate) fn parse_visits(text: &str) -> Vec<VisitFact> {
     use serde::de::IntoDeserializer;
     type E = serde::de::value::Error;
     text.split('\u{1e}')
@@ -559,7 +559,7 @@ struct DueOut<'a> {
 }
 
 #[derive(Deserialize)]
-struct SurgeRow {
+pub(crate) struct SurgeRow {
     id: String,
     region_code: String,
     title: String,
@@ -570,7 +570,7 @@ struct SurgeRow {
     requirement: String,
 }
 
-fn surge_rows_to_domain(rows: &[SurgeRow]) -> Vec<Surge> {
+pub(crate) fn surge_rows_to_domain(rows: &[SurgeRow]) -> Vec<Surge> {
     rows.iter()
         .filter_map(|s| {
             Some(Surge {

@@ -17,6 +17,9 @@ pub fn account_id(login: &str) -> String {
 }
 
 const TABLES: &[&str] = &[
+    // escalation ladder (0140)
+    "escalation_steps",
+    "ladder_passes",
     // care loop (0110): no REFERENCES, wiped with the rest
     "hazards",
     "referrals",

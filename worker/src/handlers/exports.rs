@@ -2,7 +2,8 @@
 //! `region` inside it), ID numbers masked, every export audited (`export.<kind>`):
 //!
 //! - `GET /api/exports/ledger?region=&from=&to=` — the 台账: every elder's file and the visits in
-//!   the period (sheet 台账, one row per elder; sheet 探访记录, one row per visit).
+//!   the period (sheet 台账, one row per elder; sheet 探访记录, one row per visit; sheet
+//!   未完成探访, the requirements missed in the period with the coordinators' reasons).
 //!   Each visit row ends with its evidence flags (存疑标记, `tanfang_domain::evidence`) and its
 //!   location (coordinates for district level and above, else only the community: see
 //!   `evidence::coordinates_visible`). `&flag=late_entry|clock_skew|far_from_home|burst|
@@ -395,6 +396,10 @@ async fn ledger(
         })
         .collect();
     let title = format!("{}特殊困难老年人探访关爱台账（{from} 至 {to}）", scope.name);
+    // Issue 15: the requirements missed in the period, with the coordinators' reasons.
+    let missed =
+        crate::handlers::escalation::missed_table(ctx, &scope.lo, &scope.hi, &from, &to, &title)
+            .await?;
     let mut tables = vec![
         Table {
             name: "台账".into(),
@@ -421,6 +426,7 @@ async fn ledger(
             .collect(),
             rows: visit_rows,
         },
+        missed,
     ];
     if flag.is_some() {
         // Filtered by flag: the flagged visits are what was asked for (and what a CSV holds).

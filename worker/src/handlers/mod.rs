@@ -5,6 +5,7 @@ pub mod auth;
 pub mod care;
 pub mod dev;
 pub mod elders;
+pub mod escalation;
 pub mod exports;
 pub mod groups;
 pub mod import;

@@ -577,6 +577,32 @@ pub fn scope_condition(principal: &Principal) -> AppResult<(String, Vec<crate::s
     })
 }
 
+#[derive(Deserialize)]
+struct EscalationRow {
+    elder_id: String,
+    step: String,
+    period_end: String,
+}
+
+/// The step the phone shows for one elder: the highest uncleared step of a current period,
+/// if it concerns this user — the responsible visitor from `reminded` on, the backup visitor
+/// from `handed_to_backup` on.
+fn phone_escalation(my_role: &str, elder_id: &str, rows: &[EscalationRow]) -> Option<String> {
+    const ORDER: [&str; 3] = ["reminded", "handed_to_backup", "community_staff"];
+    let rank = |step: &str| ORDER.iter().position(|s| *s == step);
+    let first_for_me = match my_role {
+        "responsible" => 0,
+        "backup" => 1,
+        _ => return None,
+    };
+    rows.iter()
+        .filter(|r| r.elder_id == elder_id)
+        .filter_map(|r| Some((rank(&r.step)?, r)))
+        .filter(|(rank, _)| *rank >= first_for_me)
+        .max_by(|(a, ra), (b, rb)| (a, &rb.period_end).cmp(&(b, &ra.period_end)))
+        .map(|(_, r)| r.step.clone())
+}
+
 /// How far back a full pull sends visits (schedules look at most one year back).
 const FULL_PULL_VISIT_DAYS: i64 = 400;
 
@@ -650,8 +676,21 @@ pub async fn pull(req: Request, ctx: &Ctx) -> AppResult<Response> {
                 ),
                 with(args![cursor]),
             )?,
+            // The escalation steps of the changed elders' current periods (issue 15).
+            db.statement(
+                &format!(
+                    "SELECT s.elder_id, s.step, s.period_end FROM escalation_steps s \
+                     WHERE s.cleared_on IS NULL AND s.step != 'missed' AND s.period_end >= ?4 \
+                     AND s.elder_id IN (SELECT e.id FROM elders e WHERE {changed}) \
+                     AND NOT EXISTS (SELECT 1 FROM escalation_steps m WHERE m.elder_id = s.elder_id \
+                       AND m.requirement = s.requirement AND m.period_start = s.period_start AND m.step = 'missed') \
+                     ORDER BY s.elder_id, s.period_end"
+                ),
+                with(args![cursor, today_text.as_str()]),
+            )?,
         ])
         .await?;
+    let escalation_rows = rows::<EscalationRow>(&results[7])?;
     let mut hazards_by_elder: HashMap<String, Vec<tanfang_domain::care::Hazard>> = HashMap::new();
     for row in rows::<views::OpenHazardRow>(&results[6])? {
         if let Ok(hazard) = serde_json::from_str(&row.data) {
@@ -684,7 +723,9 @@ pub async fn pull(req: Request, ctx: &Ctx) -> AppResult<Response> {
                 .cloned()
                 .unwrap_or_default();
             let hazards = hazards_by_elder.remove(&row.id).unwrap_or_default();
-            views::volunteer_elder(row, &principal.id, &recent, &hazards, today)
+            let mut view = views::volunteer_elder(row, &principal.id, &recent, &hazards, today);
+            view.escalation = phone_escalation(&view.my_role, &view.id, &escalation_rows);
+            view
         })
         .collect();
     // The records as D1 gave them (signatures blanked, others' locations left out): checked to be JSON, not
