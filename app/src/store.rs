@@ -20,7 +20,7 @@
 use crate::error::{AppError, AppResult};
 use crate::model::{
     Draft, MetaEntry, OutboxEntry, Session, StoredElder, StoredVisit, SurgeView, META_CLIENT_ID,
-    META_CURSOR, META_ENDED_SESSION, META_LAST_SYNC, META_NEXT_SEQ, META_SESSION, META_SURGES,
+    META_CURSOR, META_ENDED_REMOTELY, META_ENDED_SESSION, META_LAST_SYNC, META_NEXT_SEQ, META_SESSION, META_SURGES,
 };
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -186,6 +186,7 @@ impl Store {
         .serde()?
         .await?;
         meta.delete(META_ENDED_SESSION.to_string()).await?;
+        meta.delete(META_ENDED_REMOTELY.to_string()).await?;
         let existing: Option<MetaEntry<String>> =
             meta.get(META_CLIENT_ID.to_string()).serde()?.await?;
         if existing.is_none() {
@@ -493,6 +494,53 @@ impl Store {
 
     // ---- log-out ------------------------------------------------------------------------
 
+    /// A coordinator ended this device's session (a lost phone): erase the elders, the visits
+    /// the server already has, the drafts and the pull cursor, but keep the outbox and its
+    /// visits for when the person signs in again — one transaction. Marks the device so the
+    /// log-in page can say what happened.
+    pub async fn erase_keeping_outbox(&self) -> AppResult<()> {
+        let db = self.db().await?;
+        let tx = db
+            .transaction([ELDERS, VISITS, OUTBOX, DRAFTS, META])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let pending: std::collections::HashSet<String> = tx
+            .object_store(OUTBOX)?
+            .get_all::<OutboxEntry>()
+            .serde()?
+            .await?
+            .map(|entry| entry.map(|entry| entry.visit_id))
+            .collect::<Result<_, _>>()?;
+        let visits = tx.object_store(VISITS)?;
+        let stored: Vec<StoredVisit> = visits
+            .get_all::<StoredVisit>()
+            .serde()?
+            .await?
+            .collect::<Result<_, _>>()?;
+        for visit in stored.iter().filter(|visit| !pending.contains(&visit.id)) {
+            visits.delete(visit.id.clone()).await?;
+        }
+        tx.object_store(ELDERS)?.clear()?.await?;
+        tx.object_store(DRAFTS)?.clear()?.await?;
+        let meta = tx.object_store(META)?;
+        for key in [META_CURSOR, META_SURGES, META_LAST_SYNC] {
+            meta.delete(key.to_string()).await?;
+        }
+        meta.put(&MetaEntry {
+            key: META_ENDED_REMOTELY.to_string(),
+            value: true,
+        })
+        .serde()?
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// True after [`Store::erase_keeping_outbox`], until the next log-in.
+    pub async fn ended_remotely(&self) -> AppResult<bool> {
+        Ok(self.meta::<bool>(META_ENDED_REMOTELY).await?.unwrap_or(false))
+    }
+
     /// Deletes everything this device holds for the user, in one transaction.
     pub async fn wipe(&self) -> AppResult<()> {
         let db = self.db().await?;
@@ -526,7 +574,12 @@ async fn read_response<T: DeserializeOwned>(response: Response) -> AppResult<T> 
     // Only 401 means the session is gone; 403 (outside one's scope) is an ordinary error
     // that must not end the session.
     if status == 401 {
-        return Err(AppError::Unauthorized);
+        let body = response.text().await.unwrap_or_default();
+        return Err(if body.contains("\"session_ended_remotely\"") {
+            AppError::EndedRemotely
+        } else {
+            AppError::Unauthorized
+        });
     }
     if !response.ok() {
         let body = response.text().await.unwrap_or_default();
@@ -572,4 +625,40 @@ pub async fn api_post<B: Serialize, T: DeserializeOwned>(
         })?;
     let response = request.send().await?;
     read_response(response).await
+}
+
+/// A sign-in route's answer: the JSON on success, else the server's refusal with its error
+/// code (`code_required`, `code_wrong`, `rate_limited`…) so the log-in page can react to it.
+pub enum SignIn {
+    Done(serde_json::Value),
+    Refused {
+        status: u16,
+        code: String,
+        field: String,
+        message: String,
+    },
+}
+
+/// Posts to `/api/auth/…` (log-in, SMS code request and check).
+pub async fn sign_in_post(path: &str, body: &serde_json::Value) -> AppResult<SignIn> {
+    let request = with_auth(Request::post(path), None)
+        .json(body)
+        .map_err(|error| AppError::Server {
+            status: 0,
+            message: error.to_string(),
+        })?;
+    let response = request.send().await?;
+    let status = response.status();
+    let value: serde_json::Value = response.json().await.unwrap_or_default();
+    if (200..300).contains(&status) {
+        return Ok(SignIn::Done(value));
+    }
+    let error = &value["error"];
+    let text = |key: &str| error[key].as_str().unwrap_or_default().to_string();
+    Ok(SignIn::Refused {
+        status,
+        code: text("code"),
+        field: text("field"),
+        message: text("message"),
+    })
 }

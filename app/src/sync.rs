@@ -183,10 +183,16 @@ pub fn trigger(state: SyncState) {
                 state.error.set(None);
                 state.online.set(true);
             }
-            Err(AppError::Unauthorized) => {
+            Err(error @ (AppError::Unauthorized | AppError::EndedRemotely)) => {
                 // The server ended this session (expired or revoked). Keep the outbox and go to
-                // the log-in page; retrying with a dead session would only fail again.
+                // the log-in page; retrying with a dead session would only fail again. A
+                // coordinator ending it (a lost phone) also erases what the server already has.
                 stop();
+                if error == AppError::EndedRemotely {
+                    if let Err(failure) = store.erase_keeping_outbox().await {
+                        state.error.set(Some(failure));
+                    }
+                }
                 let ended = store.end_session().await.ok().flatten();
                 state.ended.set(ended.or_else(|| Some(session.clone())));
                 state.error.set(None);

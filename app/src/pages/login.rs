@@ -6,12 +6,13 @@ use crate::components::{ErrorLine, LangSwitch};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::model::Session;
-use crate::store::{api_post, Store};
+use crate::store::{api_post, sign_in_post, SignIn, Store};
 use crate::sync::{self, use_sync};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use serde_json::{json, Value};
+use tanfang_domain::sms_code;
 
 /// Reads the log-in answer leniently: `{user: {id, login, name, role}, token?}` or the same
 /// fields at the top level.
@@ -64,15 +65,61 @@ async fn adopt_session(
     Ok(session)
 }
 
+/// Which way of signing in the page shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Password,
+    Sms,
+}
+
+/// The refusal as an error naming the field, in the page's words.
+fn refusal(i18n: crate::i18n::I18n, field: &str, message: String) -> AppError {
+    let field = match field {
+        "mobile" => i18n.t("login.mobile"),
+        "code" => i18n.t("login.code"),
+        "password" => i18n.t("login.password"),
+        _ => i18n.t("login.login"),
+    };
+    AppError::Invalid {
+        field: field.to_string(),
+        message,
+    }
+}
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let sync_state = use_sync();
     let navigate = use_navigate();
+    let mode = RwSignal::new(Mode::Password);
     let login = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    let mobile = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    // Password accepted, the account asks for an SMS code too: the server's message.
+    let second_factor = RwSignal::new(None::<String>);
+    // Seconds until another code may be asked for.
+    let countdown = RwSignal::new(0u32);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<AppError>);
+
+    if let Ok(handle) = set_interval_with_handle(
+        move || {
+            if countdown.get_untracked() > 0 {
+                countdown.update(|n| *n -= 1);
+            }
+        },
+        std::time::Duration::from_secs(1),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+
+    // A coordinator signed this device out (a lost phone): its files are erased, the unsent
+    // visits kept; say so.
+    let ended_remotely = RwSignal::new(false);
+    spawn_local(async move {
+        ended_remotely.set(Store::default().ended_remotely().await.unwrap_or(false));
+    });
 
     // The server ended the previous session: offer that account (its visits wait here).
     if let Some(ended) = sync_state.ended.get_untracked() {
@@ -89,6 +136,23 @@ pub fn LoginPage() -> impl IntoView {
         }
     });
 
+    // A sign-in answer: keep the session on this device and start syncing.
+    let finish = move |answer: Value, hint: String| async move {
+        let session = session_from_answer(&answer, &hint);
+        match adopt_session(&Store::default(), session, i18n).await {
+            Ok(session) => {
+                password.set(String::new());
+                code.set(String::new());
+                second_factor.set(None);
+                sync_state.ended.set(None);
+                ended_remotely.set(false);
+                sync_state.session.set(Some(session));
+                sync::start(sync_state);
+            }
+            Err(failure) => error.set(Some(failure)),
+        }
+    };
+
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         if busy.get_untracked() {
@@ -103,78 +167,219 @@ pub fn LoginPage() -> impl IntoView {
             }));
             return;
         }
+        let mut body = json!({"login": login_value, "password": password_value});
+        if second_factor.with_untracked(Option::is_some) {
+            body["code"] = json!(code.get_untracked());
+        }
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            let answer: Result<Value, AppError> = api_post(
-                "/api/auth/login",
-                &json!({"login": login_value, "password": password_value}),
-                None,
-            )
-            .await;
-            let result = match answer {
-                Ok(answer) => {
-                    let session = session_from_answer(&answer, &login_value);
-                    adopt_session(&Store::default(), session, i18n).await
+            match sign_in_post("/api/auth/login", &body).await {
+                Ok(SignIn::Done(answer)) => finish(answer, login_value).await,
+                Ok(SignIn::Refused { code: c, message, .. }) if c == "code_required" => {
+                    second_factor.set(Some(message));
+                    countdown.set(60);
                 }
-                Err(AppError::Unauthorized) => Err(AppError::Invalid {
+                Ok(SignIn::Refused { status: 401, .. }) => error.set(Some(AppError::Invalid {
                     field: i18n.t("login.login").to_string(),
                     message: i18n.t("login.failed").to_string(),
-                }),
-                Err(error) => Err(error),
-            };
-            busy.set(false);
-            match result {
-                Ok(session) => {
-                    password.set(String::new());
-                    sync_state.ended.set(None);
-                    sync_state.session.set(Some(session));
-                    sync::start(sync_state);
+                })),
+                Ok(SignIn::Refused { field, message, .. }) => {
+                    error.set(Some(refusal(i18n, &field, message)))
                 }
                 Err(failure) => error.set(Some(failure)),
             }
+            busy.set(false);
         });
+    };
+
+    // The mobile number as typed, checked by the domain's rules.
+    let checked_mobile = move || match sms_code::parse_mobile(&mobile.get_untracked()) {
+        Ok(number) => Some(number),
+        Err(problem) => {
+            error.set(Some(refusal(i18n, "mobile", problem.to_string())));
+            None
+        }
+    };
+
+    let send_code = move |_| {
+        if busy.get_untracked() || countdown.get_untracked() > 0 {
+            return;
+        }
+        let Some(number) = checked_mobile() else {
+            return;
+        };
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match sign_in_post("/api/auth/sms/request", &json!({"mobile": number})).await {
+                Ok(SignIn::Done(answer)) => {
+                    countdown.set(answer["resend_after_secs"].as_u64().unwrap_or(60) as u32);
+                }
+                Ok(SignIn::Refused { field, message, .. }) => {
+                    error.set(Some(refusal(i18n, &field, message)))
+                }
+                Err(failure) => error.set(Some(failure)),
+            }
+            busy.set(false);
+        });
+    };
+
+    let submit_sms = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let Some(number) = checked_mobile() else {
+            return;
+        };
+        let typed = code.get_untracked();
+        if let Err(problem) = sms_code::parse_code(&typed) {
+            error.set(Some(refusal(i18n, "code", problem.to_string())));
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let body = json!({"mobile": number, "code": typed});
+            match sign_in_post("/api/auth/sms/verify", &body).await {
+                Ok(SignIn::Done(answer)) => finish(answer, number).await,
+                Ok(SignIn::Refused { field, message, .. }) => {
+                    error.set(Some(refusal(i18n, &field, message)))
+                }
+                Err(failure) => error.set(Some(failure)),
+            }
+            busy.set(false);
+        });
+    };
+
+    let tab = move |which: Mode, key: &'static str, testid: &'static str| {
+        view! {
+            <button
+                type="button"
+                role="tab"
+                class="tab"
+                data-testid=testid
+                aria-selected=move || (mode.get() == which).to_string()
+                on:click=move |_| {
+                    error.set(None);
+                    mode.set(which);
+                }
+            >
+                {i18n.tr(key)}
+            </button>
+        }
+    };
+
+    let code_input = move || {
+        view! {
+            <label class="field">
+                <span>{i18n.tr("login.code")}</span>
+                <input
+                    type="text"
+                    name="code"
+                    inputmode="numeric"
+                    autocomplete="one-time-code"
+                    maxlength="6"
+                    data-testid="login-code"
+                    prop:value=move || code.get()
+                    on:input=move |event| code.set(event_target_value(&event))
+                />
+            </label>
+        }
+    };
+
+    let send_disabled = move || busy.get() || countdown.get() != 0;
+
+    let resend_label = move || match countdown.get() {
+        0 => i18n.t("login.send_code").to_string(),
+        n => format!("{n}{}", i18n.t("login.resend_in")),
     };
 
     view! {
         <section class="login" data-testid="login-page">
             <h2>{i18n.tr("login.title")}</h2>
+            <Show when=move || ended_remotely.get()>
+                <p class="warning" role="alert" data-testid="session-ended-remotely">
+                    {i18n.tr("login.ended_remotely")}
+                </p>
+            </Show>
             <Show when=move || sync_state.ended.with(Option::is_some)>
                 <p class="warning" role="status" data-testid="session-ended">
                     {i18n.tr("login.ended")}
                     <strong data-testid="session-ended-pending">{move || sync_state.pending.get()}</strong>
                 </p>
             </Show>
-            <form on:submit=submit class="stack">
-                <label class="field">
-                    <span>{i18n.tr("login.login")}</span>
-                    <input
-                        type="text"
-                        name="login"
-                        autocomplete="username"
-                        autocapitalize="off"
-                        data-testid="login-name"
-                        prop:value=move || login.get()
-                        on:input=move |event| login.set(event_target_value(&event))
-                    />
-                </label>
-                <label class="field">
-                    <span>{i18n.tr("login.password")}</span>
-                    <input
-                        type="password"
-                        name="password"
-                        autocomplete="current-password"
-                        data-testid="login-password"
-                        prop:value=move || password.get()
-                        on:input=move |event| password.set(event_target_value(&event))
-                    />
-                </label>
-                <ErrorLine error=error />
-                <button type="submit" class="big-button primary" data-testid="login-submit" disabled=move || busy.get()>
-                    {move || if busy.get() { i18n.t("login.busy") } else { i18n.t("login.submit") }}
-                </button>
-                <p class="hint">{i18n.tr("login.offline")}</p>
-            </form>
+            <div class="tabs" role="tablist">
+                {tab(Mode::Password, "login.by_password", "login-tab-password")}
+                {tab(Mode::Sms, "login.by_sms", "login-tab-sms")}
+            </div>
+            <Show when=move || mode.get() == Mode::Password>
+                <form on:submit=submit class="stack">
+                    <label class="field">
+                        <span>{i18n.tr("login.login")}</span>
+                        <input
+                            type="text"
+                            name="login"
+                            autocomplete="username"
+                            autocapitalize="off"
+                            data-testid="login-name"
+                            prop:value=move || login.get()
+                            on:input=move |event| login.set(event_target_value(&event))
+                        />
+                    </label>
+                    <label class="field">
+                        <span>{i18n.tr("login.password")}</span>
+                        <input
+                            type="password"
+                            name="password"
+                            autocomplete="current-password"
+                            data-testid="login-password"
+                            prop:value=move || password.get()
+                            on:input=move |event| password.set(event_target_value(&event))
+                        />
+                    </label>
+                    {move || second_factor.get().map(|message| view! {
+                        <p class="hint" role="status" data-testid="second-factor">{message}</p>
+                        {code_input()}
+                    })}
+                    <ErrorLine error=error />
+                    <button type="submit" class="big-button primary" data-testid="login-submit" disabled=move || busy.get()>
+                        {move || if busy.get() { i18n.t("login.busy") } else { i18n.t("login.submit") }}
+                    </button>
+                </form>
+            </Show>
+            <Show when=move || mode.get() == Mode::Sms>
+                <form on:submit=submit_sms class="stack">
+                    <label class="field">
+                        <span>{i18n.tr("login.mobile")}</span>
+                        <input
+                            type="tel"
+                            name="mobile"
+                            inputmode="numeric"
+                            autocomplete="tel"
+                            data-testid="sms-mobile"
+                            prop:value=move || mobile.get()
+                            on:input=move |event| mobile.set(event_target_value(&event))
+                        />
+                    </label>
+                    <button
+                        type="button"
+                        class="big-button"
+                        data-testid="sms-send"
+                        disabled=send_disabled
+                        on:click=send_code
+                    >
+                        {resend_label}
+                    </button>
+                    {code_input()}
+                    <ErrorLine error=error />
+                    <button type="submit" class="big-button primary" data-testid="sms-submit" disabled=move || busy.get()>
+                        {move || if busy.get() { i18n.t("login.busy") } else { i18n.t("login.submit") }}
+                    </button>
+                </form>
+            </Show>
+            <p class="hint">{i18n.tr("login.offline")}</p>
             <LangSwitch />
         </section>
     }

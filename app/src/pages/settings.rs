@@ -77,6 +77,8 @@ pub fn SettingsPage() -> impl IntoView {
             <p data-testid="settings-account">
                 {move || sync_state.session.get().map(|s| format!("{}（{}）", s.name, s.login)).unwrap_or_default()}
             </p>
+            <h3>{i18n.tr("devices.title")}</h3>
+            <crate::components::devices::DeviceList />
             <p class="hint" data-testid="settings-persisted">
                 {move || match persisted.get() {
                     Some(true) => i18n.t("settings.storage_persisted"),
