@@ -23,6 +23,29 @@ impl Lang {
 }
 
 const STORAGE_KEY: &str = "tanfang.lang";
+const LARGE_TYPE_KEY: &str = "tanfang.large_type";
+
+/// The 大字 (large type) setting, kept in `localStorage` like the language (it survives log-out).
+pub fn large_type() -> bool {
+    LocalStorage::get::<bool>(LARGE_TYPE_KEY).unwrap_or(false)
+}
+
+/// Stores the 大字 setting and applies it: the `large-type` class on the root element.
+pub fn set_large_type(on: bool) {
+    let _ = LocalStorage::set(LARGE_TYPE_KEY, on);
+    apply_large_type(on);
+}
+
+/// Puts the root class for the stored setting (at start and on change).
+pub fn apply_large_type(on: bool) {
+    if let Some(root) = gloo::utils::document().document_element() {
+        let _ = if on {
+            root.class_list().add_1("large-type")
+        } else {
+            root.class_list().remove_1("large-type")
+        };
+    }
+}
 
 /// The language signal, provided as context by the app root.
 #[derive(Clone, Copy)]
@@ -117,6 +140,8 @@ const TABLE: &[Text] = &[
     ("devices.seen", "最近使用", "last used"),
     ("devices.end", "退出该设备", "Sign out"),
     ("devices.end_others", "退出其他所有设备", "Sign out all other devices"),
+    ("settings.large_type", "大字", "Large type"),
+    ("settings.large_type_hint", "放大所有文字和按钮", "Make all text and buttons larger"),
     ("login.by_password", "账号密码登录", "Account and password"),
     ("login.by_sms", "短信验证码登录", "SMS code"),
     ("login.mobile", "手机号码", "Mobile number"),

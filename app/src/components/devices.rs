@@ -63,7 +63,7 @@ pub fn DeviceList() -> impl IntoView {
     };
     view! {
         <ul class="devices" data-testid="devices">
-            <For each=move || devices.get() key=|d| d.id.clone() let:device>
+            {move || devices.get().into_iter().map(|device| view! {
                 <li data-testid="device" data-current=device.current.to_string()>
                     <strong>{device.device.clone()}</strong>
                     {device.current.then(|| view! { <span class="badge">{i18n.tr("devices.this")}</span> })}
@@ -90,7 +90,7 @@ pub fn DeviceList() -> impl IntoView {
                         }
                     })}
                 </li>
-            </For>
+            }).collect_view()}
         </ul>
         <Show when=move || devices.with(|list| list.iter().any(|d| !d.current))>
             <button type="button" class="big-button" data-testid="devices-end-others" on:click=move |_| end("/api/auth/sessions/end-others".into())>
