@@ -504,7 +504,7 @@ impl Store {
             .transaction([ELDERS, VISITS, OUTBOX, DRAFTS, META])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
-        let pending: std::collections::HashSet<String> = tx
+        let pending: Vec<String> = tx
             .object_store(OUTBOX)?
             .get_all::<OutboxEntry>()
             .serde()?

@@ -8,24 +8,8 @@ use crate::store::{api_get, api_post};
 use chrono::{Datelike, Timelike};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::Deserialize;
 use serde_json::{json, Value};
 use tanfang_domain::date::cst_datetime_from_unix_millis;
-
-#[derive(Deserialize, Clone, PartialEq)]
-struct Device {
-    id: String,
-    device: String,
-    method: String,
-    created_at: i64,
-    last_seen_at: i64,
-    current: bool,
-}
-
-#[derive(Deserialize)]
-struct Devices {
-    sessions: Vec<Device>,
-}
 
 /// `MM-DD HH:MM` in China Standard Time (plain `format!`, no chrono format strings).
 fn when(unix_millis: i64) -> String {
@@ -42,12 +26,16 @@ fn when(unix_millis: i64) -> String {
 #[component]
 pub fn DeviceList() -> impl IntoView {
     let i18n = use_i18n();
-    let devices = RwSignal::new(Vec::<Device>::new());
+    // The answer's `sessions` array as JSON (no derive: keeps the phone bundle small).
+    let devices = RwSignal::new(Vec::<Value>::new());
     let error = RwSignal::new(None::<AppError>);
     let load = move || {
         spawn_local(async move {
-            match api_get::<Devices>("/api/auth/sessions", None).await {
-                Ok(list) => devices.set(list.sessions),
+            match api_get::<Value>("/api/auth/sessions", None).await {
+                Ok(mut answer) => devices.set(match answer["sessions"].take() {
+                    Value::Array(list) => list,
+                    _ => Vec::new(),
+                }),
                 Err(failure) => error.set(Some(failure)),
             }
         })
@@ -63,14 +51,19 @@ pub fn DeviceList() -> impl IntoView {
     };
     view! {
         <ul class="devices" data-testid="devices">
-            {move || devices.get().into_iter().map(|device| view! {
-                <li data-testid="device" data-current=device.current.to_string()>
-                    <strong>{device.device.clone()}</strong>
-                    {device.current.then(|| view! { <span class="badge">{i18n.tr("devices.this")}</span> })}
+            {move || devices.get().into_iter().map(|device| {
+                let text = |key: &str| device[key].as_str().unwrap_or_default().to_string();
+                let number = |key: &str| device[key].as_i64().unwrap_or_default();
+                let current = device["current"].as_bool().unwrap_or(false);
+                let (created, seen, sms) = (number("created_at"), number("last_seen_at"), text("method") == "sms");
+                let (id, name) = (text("id"), text("device"));
+                view! {
+                <li data-testid="device" data-current=current.to_string()>
+                    <strong>{name}</strong>
+                    {current.then(|| view! { <span class="badge">{i18n.tr("devices.this")}</span> })}
                     <br />
                     <small>
                         {
-                            let (created, seen, sms) = (device.created_at, device.last_seen_at, device.method == "sms");
                             move || format!(
                                 "{} {} · {} {} · {}",
                                 i18n.t("devices.since"),
@@ -81,8 +74,8 @@ pub fn DeviceList() -> impl IntoView {
                             )
                         }
                     </small>
-                    {(!device.current).then(|| {
-                        let path = format!("/api/auth/sessions/{}/end", device.id);
+                    {(!current).then(|| {
+                        let path = format!("/api/auth/sessions/{id}/end");
                         view! {
                             <button type="button" class="small-button" data-testid="device-end" on:click=move |_| end(path.clone())>
                                 {i18n.tr("devices.end")}
@@ -90,13 +83,18 @@ pub fn DeviceList() -> impl IntoView {
                         }
                     })}
                 </li>
+                }
             }).collect_view()}
         </ul>
-        <Show when=move || devices.with(|list| list.iter().any(|d| !d.current))>
-            <button type="button" class="big-button" data-testid="devices-end-others" on:click=move |_| end("/api/auth/sessions/end-others".into())>
-                {i18n.tr("devices.end_others")}
-            </button>
-        </Show>
+        <button
+            type="button"
+            class="big-button"
+            data-testid="devices-end-others"
+            hidden=move || devices.with(|list| list.len() < 2)
+            on:click=move |_| end("/api/auth/sessions/end-others".into())
+        >
+            {i18n.tr("devices.end_others")}
+        </button>
         <ErrorLine error=error />
     }
 }

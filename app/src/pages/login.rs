@@ -95,8 +95,6 @@ pub fn LoginPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let mobile = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
-    // Password accepted, the account asks for an SMS code too: the server's message.
-    let second_factor = RwSignal::new(None::<String>);
     // Seconds until another code may be asked for.
     let countdown = RwSignal::new(0u32);
     let busy = RwSignal::new(false);
@@ -142,7 +140,6 @@ pub fn LoginPage() -> impl IntoView {
             Ok(session) => {
                 password.set(String::new());
                 code.set(String::new());
-                second_factor.set(None);
                 sync_state.ended.set(None);
                 ended_remotely.set(false);
                 sync_state.session.set(Some(session));
@@ -166,19 +163,12 @@ pub fn LoginPage() -> impl IntoView {
             }));
             return;
         }
-        let mut body = json!({"login": login_value, "password": password_value});
-        if second_factor.with_untracked(Option::is_some) {
-            body["code"] = json!(code.get_untracked());
-        }
+        let body = json!({"login": login_value, "password": password_value});
         busy.set(true);
         error.set(None);
         spawn_local(async move {
             match sign_in_post("/api/auth/login", &body).await {
                 Ok(SignIn::Done(answer)) => finish(answer, login_value).await,
-                Ok(SignIn::Refused { code: c, message, .. }) if c == "code_required" => {
-                    second_factor.set(Some(message));
-                    countdown.set(60);
-                }
                 Ok(SignIn::Refused { status: 401, .. }) => error.set(Some(AppError::Invalid {
                     field: i18n.t("login.login").to_string(),
                     message: i18n.t("login.failed").to_string(),
@@ -296,11 +286,9 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <section class="login" data-testid="login-page">
             <h2>{i18n.tr("login.title")}</h2>
-            <Show when=move || ended_remotely.get()>
-                <p class="warning" role="alert" data-testid="session-ended-remotely">
-                    {i18n.tr("login.ended_remotely")}
-                </p>
-            </Show>
+            <p class="warning" role="alert" data-testid="session-ended-remotely" hidden=move || !ended_remotely.get()>
+                {i18n.tr("login.ended_remotely")}
+            </p>
             <Show when=move || sync_state.ended.with(Option::is_some)>
                 <p class="warning" role="status" data-testid="session-ended">
                     {i18n.tr("login.ended")}
@@ -311,8 +299,7 @@ pub fn LoginPage() -> impl IntoView {
                 {tab(Mode::Password, "login.by_password", "login-tab-password")}
                 {tab(Mode::Sms, "login.by_sms", "login-tab-sms")}
             </div>
-            <Show when=move || mode.get() == Mode::Password>
-                <form on:submit=submit class="stack">
+            <form on:submit=submit class="stack" hidden=move || mode.get() != Mode::Password>
                     <label class="field">
                         <span>{i18n.tr("login.login")}</span>
                         <input
@@ -336,18 +323,11 @@ pub fn LoginPage() -> impl IntoView {
                             on:input=move |event| password.set(event_target_value(&event))
                         />
                     </label>
-                    {move || second_factor.get().map(|message| view! {
-                        <p class="hint" role="status" data-testid="second-factor">{message}</p>
-                        {code_input()}
-                    })}
-                    <ErrorLine error=error />
                     <button type="submit" class="big-button primary" data-testid="login-submit" disabled=move || busy.get()>
                         {move || if busy.get() { i18n.t("login.busy") } else { i18n.t("login.submit") }}
                     </button>
-                </form>
-            </Show>
-            <Show when=move || mode.get() == Mode::Sms>
-                <form on:submit=submit_sms class="stack">
+            </form>
+            <form on:submit=submit_sms class="stack" hidden=move || mode.get() != Mode::Sms>
                     <label class="field">
                         <span>{i18n.tr("login.mobile")}</span>
                         <input
@@ -370,12 +350,11 @@ pub fn LoginPage() -> impl IntoView {
                         {resend_label}
                     </button>
                     {code_input()}
-                    <ErrorLine error=error />
                     <button type="submit" class="big-button primary" data-testid="sms-submit" disabled=move || busy.get()>
                         {move || if busy.get() { i18n.t("login.busy") } else { i18n.t("login.submit") }}
                     </button>
-                </form>
-            </Show>
+            </form>
+            <ErrorLine error=error />
             <p class="hint">{i18n.tr("login.offline")}</p>
             <LangSwitch />
         </section>
