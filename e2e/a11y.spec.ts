@@ -103,6 +103,10 @@ test.describe('accessibility (axe, no serious or critical violations)', () => {
     await app.login(volunteer);
     await app.gotoSettings();
     await audit(page, testInfo, 'settings');
+    await page.getByTestId('open-devices').click();
+    await expect(page.getByTestId('device').first()).toBeVisible({ timeout: 20_000 });
+    await expect(page).toHaveURL(/\/account\/devices$/);
+    await audit(page, testInfo, '/account/devices');
   });
 
   test('coordinator console pages', async ({ page }, testInfo) => {

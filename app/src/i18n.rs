@@ -135,6 +135,7 @@ const TABLE: &[Text] = &[
     ("login.failed", "账号或密码不对", "Wrong account or password"),
     ("login.ended_remotely", "协调员已在这台设备上退出您的登录（例如手机丢失），本机的老人资料和已上传的记录已清除。", "A coordinator signed you out on this device (for example, a lost phone): the elders' files and the records already sent were erased from it."),
     ("devices.title", "已登录的设备", "Signed-in devices"),
+    ("devices.open", "查看和退出已登录的设备", "See and sign out signed-in devices"),
     ("devices.this", "本机", "this device"),
     ("devices.since", "登录于", "signed in"),
     ("devices.seen", "最近使用", "last used"),

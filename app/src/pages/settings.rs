@@ -93,7 +93,7 @@ pub fn SettingsPage() -> impl IntoView {
                 {move || sync_state.session.get().map(|s| format!("{}（{}）", s.name, s.login)).unwrap_or_default()}
             </p>
             <h3>{i18n.tr("devices.title")}</h3>
-            <crate::components::devices::DeviceList />
+            <a href="/account/devices" class="big-button" data-testid="open-devices">{i18n.tr("devices.open")}</a>
             <p class="hint" data-testid="settings-persisted">
                 {move || match persisted.get() {
                     Some(true) => i18n.t("settings.storage_persisted"),
