@@ -14,8 +14,6 @@ pub const META_ENDED_SESSION: &str = "ended_session";
 pub const META_CLIENT_ID: &str = "client_id";
 pub const META_NEXT_SEQ: &str = "next_seq";
 pub const META_CURSOR: &str = "cursor";
-/// Set when a coordinator ended this device's session and its local files were erased.
-pub const META_ENDED_REMOTELY: &str = "ended_remotely";
 pub const META_LAST_SYNC: &str = "last_sync";
 pub const META_SURGES: &str = "surges";
 

@@ -20,7 +20,7 @@
 use crate::error::{AppError, AppResult};
 use crate::model::{
     Draft, MetaEntry, OutboxEntry, Session, StoredElder, StoredVisit, SurgeView, META_CLIENT_ID,
-    META_CURSOR, META_ENDED_REMOTELY, META_ENDED_SESSION, META_LAST_SYNC, META_NEXT_SEQ, META_SESSION, META_SURGES,
+    META_CURSOR, META_ENDED_SESSION, META_LAST_SYNC, META_NEXT_SEQ, META_SESSION, META_SURGES,
 };
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -186,7 +186,6 @@ impl Store {
         .serde()?
         .await?;
         meta.delete(META_ENDED_SESSION.to_string()).await?;
-        meta.delete(META_ENDED_REMOTELY.to_string()).await?;
         let existing: Option<MetaEntry<String>> =
             meta.get(META_CLIENT_ID.to_string()).serde()?.await?;
         if existing.is_none() {
@@ -497,49 +496,39 @@ impl Store {
     /// A coordinator ended this device's session (a lost phone): erase the elders, the visits
     /// the server already has, the drafts and the pull cursor, but keep the outbox and its
     /// visits for when the person signs in again — one transaction. Marks the device so the
-    /// log-in page can say what happened.
+    /// log-in page can say what happened (`SyncState::ended_remotely`).
     pub async fn erase_keeping_outbox(&self) -> AppResult<()> {
         let db = self.db().await?;
         let tx = db
             .transaction([ELDERS, VISITS, OUTBOX, DRAFTS, META])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
-        let pending: Vec<String> = tx
+        let entries: Vec<OutboxEntry> = tx
             .object_store(OUTBOX)?
             .get_all::<OutboxEntry>()
             .serde()?
             .await?
-            .map(|entry| entry.map(|entry| entry.visit_id))
             .collect::<Result<_, _>>()?;
         let visits = tx.object_store(VISITS)?;
-        let stored: Vec<StoredVisit> = visits
-            .get_all::<StoredVisit>()
-            .serde()?
-            .await?
-            .collect::<Result<_, _>>()?;
-        for visit in stored.iter().filter(|visit| !pending.contains(&visit.id)) {
-            visits.delete(visit.id.clone()).await?;
+        let mut keep = Vec::new();
+        for entry in &entries {
+            let visit: Option<StoredVisit> = visits.get(entry.visit_id.clone()).serde()?.await?;
+            keep.extend(visit);
         }
-        tx.object_store(ELDERS)?.clear()?.await?;
-        tx.object_store(DRAFTS)?.clear()?.await?;
+        for name in [ELDERS, VISITS, DRAFTS] {
+            tx.object_store(name)?.clear()?.await?;
+        }
+        for visit in &keep {
+            visits.put(visit).serde()?.await?;
+        }
         let meta = tx.object_store(META)?;
         for key in [META_CURSOR, META_SURGES, META_LAST_SYNC] {
             meta.delete(key.to_string()).await?;
         }
-        meta.put(&MetaEntry {
-            key: META_ENDED_REMOTELY.to_string(),
-            value: true,
-        })
-        .serde()?
-        .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// True after [`Store::erase_keeping_outbox`], until the next log-in.
-    pub async fn ended_remotely(&self) -> AppResult<bool> {
-        Ok(self.meta::<bool>(META_ENDED_REMOTELY).await?.unwrap_or(false))
-    }
 
     /// Deletes everything this device holds for the user, in one transaction.
     pub async fn wipe(&self) -> AppResult<()> {

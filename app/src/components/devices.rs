@@ -3,6 +3,7 @@
 
 use crate::components::ErrorLine;
 use crate::error::AppError;
+use crate::components::coord_text::ct;
 use crate::i18n::use_i18n;
 use crate::store::{api_get, api_post};
 use chrono::{Datelike, Timelike};
@@ -60,15 +61,15 @@ pub fn DeviceList() -> impl IntoView {
                 view! {
                 <li data-testid="device" data-current=current.to_string()>
                     <strong>{name}</strong>
-                    {current.then(|| view! { <span class="badge">{i18n.tr("devices.this")}</span> })}
+                    {current.then(|| view! { <span class="badge">{move || ct(i18n, "devices.this")}</span> })}
                     <br />
                     <small>
                         {
                             move || format!(
                                 "{} {} · {} {} · {}",
-                                i18n.t("devices.since"),
+                                ct(i18n, "devices.since"),
                                 when(created),
-                                i18n.t("devices.seen"),
+                                ct(i18n, "devices.seen"),
                                 when(seen),
                                 if sms { i18n.t("login.by_sms") } else { i18n.t("login.by_password") },
                             )
@@ -78,7 +79,7 @@ pub fn DeviceList() -> impl IntoView {
                         let path = format!("/api/auth/sessions/{id}/end");
                         view! {
                             <button type="button" class="small-button" data-testid="device-end" on:click=move |_| end(path.clone())>
-                                {i18n.tr("devices.end")}
+                                {move || ct(i18n, "devices.end")}
                             </button>
                         }
                     })}
@@ -93,7 +94,7 @@ pub fn DeviceList() -> impl IntoView {
             hidden=move || devices.with(|list| list.len() < 2)
             on:click=move |_| end("/api/auth/sessions/end-others".into())
         >
-            {i18n.tr("devices.end_others")}
+            {move || ct(i18n, "devices.end_others")}
         </button>
         <ErrorLine error=error />
     }

@@ -113,10 +113,7 @@ pub fn LoginPage() -> impl IntoView {
 
     // A coordinator signed this device out (a lost phone): its files are erased, the unsent
     // visits kept; say so.
-    let ended_remotely = RwSignal::new(false);
-    spawn_local(async move {
-        ended_remotely.set(Store::default().ended_remotely().await.unwrap_or(false));
-    });
+    let ended_remotely = sync_state.ended_remotely;
 
     // The server ended the previous session: offer that account (its visits wait here).
     if let Some(ended) = sync_state.ended.get_untracked() {
@@ -133,42 +130,31 @@ pub fn LoginPage() -> impl IntoView {
         }
     });
 
-    // A sign-in answer: keep the session on this device and start syncing.
-    let finish = move |answer: Value, hint: String| async move {
-        let session = session_from_answer(&answer, &hint);
-        match adopt_session(&Store::default(), session, i18n).await {
-            Ok(session) => {
-                password.set(String::new());
-                code.set(String::new());
-                sync_state.ended.set(None);
-                ended_remotely.set(false);
-                sync_state.session.set(Some(session));
-                sync::start(sync_state);
-            }
-            Err(failure) => error.set(Some(failure)),
-        }
-    };
-
-    let submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        let login_value = login.get_untracked().trim().to_string();
-        let password_value = password.get_untracked();
-        if login_value.is_empty() {
-            error.set(Some(AppError::Invalid {
-                field: i18n.t("login.login").to_string(),
-                message: "必填 (required)".to_string(),
-            }));
-            return;
-        }
-        let body = json!({"login": login_value, "password": password_value});
+    // Every call to the sign-in routes goes through here (one future type keeps the phone
+    // bundle small): a code request starts the resend countdown, a sign-in keeps the session
+    // on this device and starts syncing, a refusal names the field.
+    let post = move |path: &'static str, body: Value, hint: String| {
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            match sign_in_post("/api/auth/login", &body).await {
-                Ok(SignIn::Done(answer)) => finish(answer, login_value).await,
+            match sign_in_post(path, &body).await {
+                Ok(SignIn::Done(answer)) if path.ends_with("request") => {
+                    countdown.set(answer["resend_after_secs"].as_u64().unwrap_or(60) as u32);
+                }
+                Ok(SignIn::Done(answer)) => {
+                    let session = session_from_answer(&answer, &hint);
+                    match adopt_session(&Store::default(), session, i18n).await {
+                        Ok(session) => {
+                            password.set(String::new());
+                            code.set(String::new());
+                            sync_state.ended.set(None);
+                            ended_remotely.set(false);
+                            sync_state.session.set(Some(session));
+                            sync::start(sync_state);
+                        }
+                        Err(failure) => error.set(Some(failure)),
+                    }
+                }
                 Ok(SignIn::Refused { status: 401, .. }) => error.set(Some(AppError::Invalid {
                     field: i18n.t("login.login").to_string(),
                     message: i18n.t("login.failed").to_string(),
@@ -182,62 +168,40 @@ pub fn LoginPage() -> impl IntoView {
         });
     };
 
-    // The mobile number as typed: the server checks it with `domain::sms_code` and names the
-    // field when it is not a mobile (the phone bundle carries no phone-number parser).
-    let checked_mobile = move || {
-        let number = mobile.get_untracked().trim().to_string();
-        if number.is_empty() {
-            error.set(Some(refusal(i18n, "mobile", "必填 (required)".into())));
+    // The account or mobile number as typed (the server checks a mobile with
+    // `domain::sms_code` and names the field; the phone bundle carries no number parser).
+    let required = move |signal: RwSignal<String>, field: &str| {
+        let value = signal.get_untracked().trim().to_string();
+        if value.is_empty() {
+            error.set(Some(refusal(i18n, field, "必填 (required)".into())));
             return None;
         }
-        Some(number)
+        Some(value)
+    };
+
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        if mode.get_untracked() == Mode::Sms {
+            if let Some(number) = required(mobile, "mobile") {
+                let body = json!({"mobile": number, "code": code.get_untracked()});
+                post("/api/auth/sms/verify", body, number);
+            }
+        } else if let Some(name) = required(login, "login") {
+            let body = json!({"login": name, "password": password.get_untracked()});
+            post("/api/auth/login", body, name);
+        }
     };
 
     let send_code = move |_| {
         if busy.get_untracked() || countdown.get_untracked() > 0 {
             return;
         }
-        let Some(number) = checked_mobile() else {
-            return;
-        };
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            match sign_in_post("/api/auth/sms/request", &json!({"mobile": number})).await {
-                Ok(SignIn::Done(answer)) => {
-                    countdown.set(answer["resend_after_secs"].as_u64().unwrap_or(60) as u32);
-                }
-                Ok(SignIn::Refused { field, message, .. }) => {
-                    error.set(Some(refusal(i18n, &field, message)))
-                }
-                Err(failure) => error.set(Some(failure)),
-            }
-            busy.set(false);
-        });
-    };
-
-    let submit_sms = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        if busy.get_untracked() {
-            return;
+        if let Some(number) = required(mobile, "mobile") {
+            post("/api/auth/sms/request", json!({"mobile": number}), number);
         }
-        let Some(number) = checked_mobile() else {
-            return;
-        };
-        let typed = code.get_untracked();
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let body = json!({"mobile": number, "code": typed});
-            match sign_in_post("/api/auth/sms/verify", &body).await {
-                Ok(SignIn::Done(answer)) => finish(answer, number).await,
-                Ok(SignIn::Refused { field, message, .. }) => {
-                    error.set(Some(refusal(i18n, &field, message)))
-                }
-                Err(failure) => error.set(Some(failure)),
-            }
-            busy.set(false);
-        });
     };
 
     let tab = move |which: Mode, key: &'static str, testid: &'static str| {
@@ -258,24 +222,8 @@ pub fn LoginPage() -> impl IntoView {
         }
     };
 
-    let code_input = move || {
-        view! {
-            <label class="field">
-                <span>{i18n.tr("login.code")}</span>
-                <input
-                    type="text"
-                    name="code"
-                    inputmode="numeric"
-                    autocomplete="one-time-code"
-                    maxlength="6"
-                    data-testid="login-code"
-                    prop:value=move || code.get()
-                    on:input=move |event| code.set(event_target_value(&event))
-                />
-            </label>
-        }
-    };
-
+    let sms = move || mode.get() == Mode::Sms;
+    let by_password = move || mode.get() == Mode::Password;
     let send_disabled = move || busy.get() || countdown.get() != 0;
 
     let resend_label = move || match countdown.get() {
@@ -299,60 +247,61 @@ pub fn LoginPage() -> impl IntoView {
                 {tab(Mode::Password, "login.by_password", "login-tab-password")}
                 {tab(Mode::Sms, "login.by_sms", "login-tab-sms")}
             </div>
-            <form on:submit=submit class="stack" hidden=move || mode.get() != Mode::Password>
-                    <label class="field">
-                        <span>{i18n.tr("login.login")}</span>
-                        <input
-                            type="text"
-                            name="login"
-                            autocomplete="username"
-                            autocapitalize="off"
-                            data-testid="login-name"
-                            prop:value=move || login.get()
-                            on:input=move |event| login.set(event_target_value(&event))
-                        />
-                    </label>
-                    <label class="field">
-                        <span>{i18n.tr("login.password")}</span>
-                        <input
-                            type="password"
-                            name="password"
-                            autocomplete="current-password"
-                            data-testid="login-password"
-                            prop:value=move || password.get()
-                            on:input=move |event| password.set(event_target_value(&event))
-                        />
-                    </label>
-                    <button type="submit" class="big-button primary" data-testid="login-submit" disabled=move || busy.get()>
-                        {move || if busy.get() { i18n.t("login.busy") } else { i18n.t("login.submit") }}
-                    </button>
-            </form>
-            <form on:submit=submit_sms class="stack" hidden=move || mode.get() != Mode::Sms>
-                    <label class="field">
-                        <span>{i18n.tr("login.mobile")}</span>
-                        <input
-                            type="tel"
-                            name="mobile"
-                            inputmode="numeric"
-                            autocomplete="tel"
-                            data-testid="sms-mobile"
-                            prop:value=move || mobile.get()
-                            on:input=move |event| mobile.set(event_target_value(&event))
-                        />
-                    </label>
-                    <button
-                        type="button"
-                        class="big-button"
-                        data-testid="sms-send"
-                        disabled=send_disabled
-                        on:click=send_code
-                    >
-                        {resend_label}
-                    </button>
-                    {code_input()}
-                    <button type="submit" class="big-button primary" data-testid="sms-submit" disabled=move || busy.get()>
-                        {move || if busy.get() { i18n.t("login.busy") } else { i18n.t("login.submit") }}
-                    </button>
+            <form on:submit=submit class="stack">
+                <label class="field" hidden=sms>
+                    <span>{i18n.tr("login.login")}</span>
+                    <input
+                        type="text"
+                        name="login"
+                        autocomplete="username"
+                        autocapitalize="off"
+                        data-testid="login-name"
+                        prop:value=move || login.get()
+                        on:input=move |event| login.set(event_target_value(&event))
+                    />
+                </label>
+                <label class="field" hidden=sms>
+                    <span>{i18n.tr("login.password")}</span>
+                    <input
+                        type="password"
+                        name="password"
+                        autocomplete="current-password"
+                        data-testid="login-password"
+                        prop:value=move || password.get()
+                        on:input=move |event| password.set(event_target_value(&event))
+                    />
+                </label>
+                <label class="field" hidden=by_password>
+                    <span>{i18n.tr("login.mobile")}</span>
+                    <input
+                        type="tel"
+                        name="mobile"
+                        inputmode="numeric"
+                        autocomplete="tel"
+                        data-testid="sms-mobile"
+                        prop:value=move || mobile.get()
+                        on:input=move |event| mobile.set(event_target_value(&event))
+                    />
+                </label>
+                <button type="button" class="big-button" data-testid="sms-send" hidden=by_password disabled=send_disabled on:click=send_code>
+                    {resend_label}
+                </button>
+                <label class="field" hidden=by_password>
+                    <span>{i18n.tr("login.code")}</span>
+                    <input
+                        type="text"
+                        name="code"
+                        inputmode="numeric"
+                        autocomplete="one-time-code"
+                        maxlength="6"
+                        data-testid="login-code"
+                        prop:value=move || code.get()
+                        on:input=move |event| code.set(event_target_value(&event))
+                    />
+                </label>
+                <button type="submit" class="big-button primary" data-testid=move || if sms() { "sms-submit" } else { "login-submit" } disabled=move || busy.get()>
+                    {move || if busy.get() { i18n.t("login.busy") } else { i18n.t("login.submit") }}
+                </button>
             </form>
             <ErrorLine error=error />
             <p class="hint">{i18n.tr("login.offline")}</p>
