@@ -529,7 +529,6 @@ impl Store {
         Ok(())
     }
 
-
     /// Deletes everything this device holds for the user, in one transaction.
     pub async fn wipe(&self) -> AppResult<()> {
         let db = self.db().await?;

@@ -155,7 +155,9 @@ pub enum Check {
     /// Right code, in time, first use: sign in and mark the code used.
     Accept,
     /// Wrong code: count it; `remaining` guesses before the code locks.
-    Wrong { remaining: u32 },
+    Wrong {
+        remaining: u32,
+    },
     /// No code was sent to this number (or it is too old to matter).
     NoCode,
     Expired,
@@ -184,9 +186,16 @@ impl Check {
                 format!("验证码错误，还可尝试{remaining}次 Wrong code, {remaining} tries left")
             }
             Check::NoCode => "验证码错误 Wrong code".into(),
-            Check::Expired => "验证码已过期，请重新获取 The code has expired, ask for a new one".into(),
-            Check::AlreadyUsed => "验证码已使用，请重新获取 The code was already used, ask for a new one".into(),
-            Check::Locked => "错误次数过多，验证码已失效，请重新获取 Too many wrong tries, ask for a new code".into(),
+            Check::Expired => {
+                "验证码已过期，请重新获取 The code has expired, ask for a new one".into()
+            }
+            Check::AlreadyUsed => {
+                "验证码已使用，请重新获取 The code was already used, ask for a new one".into()
+            }
+            Check::Locked => {
+                "错误次数过多，验证码已失效，请重新获取 Too many wrong tries, ask for a new code"
+                    .into()
+            }
         }
     }
 }
@@ -251,7 +260,10 @@ mod tests {
         };
         check("138 1234 5678", Ok("13812345678"));
         check("+86 138-1234-5678", Ok("13812345678"));
-        check("12812345678", Err(SmsCodeError::Mobile(PhoneError::BadMobile)));
+        check(
+            "12812345678",
+            Err(SmsCodeError::Mobile(PhoneError::BadMobile)),
+        );
         check("022-23456789", Err(SmsCodeError::NotMobile));
         check("", Err(SmsCodeError::Mobile(PhoneError::Empty)));
     }
@@ -296,7 +308,9 @@ mod tests {
 
     #[test]
     fn per_address_limits() {
-        let many: Vec<i64> = (0..MAX_REQUESTS_PER_IP as i64).map(|i| T - i * 1000).collect();
+        let many: Vec<i64> = (0..MAX_REQUESTS_PER_IP as i64)
+            .map(|i| T - i * 1000)
+            .collect();
         assert!(matches!(
             may_send(T, &[], &many),
             Err(SendRefusal::AddressLimit { .. })
@@ -342,7 +356,11 @@ mod tests {
             (Some(issued(T, false, 5)), T + 1000, true, Check::Locked),
         ];
         for (code, now, matches, expected) in cases {
-            assert_eq!(check(code.as_ref(), *now, *matches), *expected, "{code:?} {now}");
+            assert_eq!(
+                check(code.as_ref(), *now, *matches),
+                *expected,
+                "{code:?} {now}"
+            );
         }
     }
 

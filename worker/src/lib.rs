@@ -30,7 +30,9 @@ pub mod views;
 
 use context::Ctx;
 use error::{AppError, AppResult};
-use handlers::{admin, auth as auth_handlers, care, dev, elders, groups, sessions, setup, sms, sync};
+use handlers::{
+    admin, auth as auth_handlers, care, dev, elders, groups, sessions, setup, sms, sync,
+};
 use worker::{event, Context, Env, Method, Request, Response, ScheduleContext, ScheduledEvent};
 
 #[event(fetch)]
@@ -44,7 +46,10 @@ async fn fetch(req: Request, env: Env, worker_context: Context) -> worker::Resul
     // Sign-in codes are delivered after the answer is sent (for every request, so neither the
     // answer nor its timing says whether a code went out: handlers::sms).
     let sends_code = req.method() == Method::Post
-        && matches!(req.path().as_str(), "/api/auth/sms/request" | "/api/auth/login" | "/api/auth/second-factor");
+        && matches!(
+            req.path().as_str(),
+            "/api/auth/sms/request" | "/api/auth/login" | "/api/auth/second-factor"
+        );
     let env_after = sends_code.then(|| env.clone());
     let ctx = Ctx {
         db: store::Db::new(database),
@@ -127,12 +132,18 @@ pub async fn route(req: Request, ctx: &Ctx) -> AppResult<Response> {
         // Sign-in by SMS code and sessions (issue 17): handlers::sms, handlers::auth.
         (Post, ["api", "auth", "sms", "request"]) => sms::request_code(req, ctx).await,
         (Post, ["api", "auth", "sms", "verify"]) => sms::verify(req, ctx).await,
-        (Get, ["api", "auth", "second-factor"]) => auth_handlers::second_factor_status(req, ctx).await,
-        (Post, ["api", "auth", "second-factor"]) => auth_handlers::set_second_factor(req, ctx).await,
+        (Get, ["api", "auth", "second-factor"]) => {
+            auth_handlers::second_factor_status(req, ctx).await
+        }
+        (Post, ["api", "auth", "second-factor"]) => {
+            auth_handlers::set_second_factor(req, ctx).await
+        }
         (Get, ["api", "auth", "sessions"]) => sessions::list(req, ctx).await,
         (Post, ["api", "auth", "sessions", "end-others"]) => sessions::end_others(req, ctx).await,
         (Post, ["api", "auth", "sessions", id, "end"]) => sessions::end_one(req, ctx, id).await,
-        (Post, ["api", "people", id, "sessions", "end"]) => sessions::end_for_person(req, ctx, id).await,
+        (Post, ["api", "people", id, "sessions", "end"]) => {
+            sessions::end_for_person(req, ctx, id).await
+        }
         (Get, ["api", "dev", "sms", "last"]) => sms::dev_last_code(req, ctx).await,
         (Post, ["api", "dev", "sms", "age"]) => sms::dev_age(req, ctx).await,
 

@@ -174,9 +174,9 @@ fn ConsoleLogin(user: RwSignal<Option<Me>>) -> impl IntoView {
         spawn_local(async move {
             match console_api::login_with_code(name.trim(), &secret, typed.as_deref()).await {
                 Ok(me) => user.set(Some(me)),
-                Err(ConsoleError::Field { code: c, message, .. }) if c == "code_required" => {
-                    second_factor.set(Some(message))
-                }
+                Err(ConsoleError::Field {
+                    code: c, message, ..
+                }) if c == "code_required" => second_factor.set(Some(message)),
                 Err(failure) => error.set(Some(failure)),
             }
             busy.set(false);

@@ -1,9 +1,9 @@
 //! My signed-in devices (settings): when each began and was last used, its browser and system,
 //! this one marked; sign out one, or all the others.
 
+use crate::components::coord_text::ct;
 use crate::components::ErrorLine;
 use crate::error::AppError;
-use crate::components::coord_text::ct;
 use crate::i18n::use_i18n;
 use crate::store::{api_get, api_post};
 use chrono::{Datelike, Timelike};

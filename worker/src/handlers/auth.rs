@@ -1,6 +1,7 @@
 //! `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/me`, the second-factor setting
 //! (`GET`/`POST /api/auth/second-factor`) and the shared start of a session.
 
+use super::sms;
 use crate::auth::{require, Principal, Role, PRINCIPAL_COLUMNS, SESSION_LIFETIME_MS};
 use crate::context::Ctx;
 use crate::crypto;
@@ -8,10 +9,9 @@ use crate::error::{AppError, AppResult};
 use crate::http::{self, read_json};
 use crate::store::rows;
 use crate::{args, views};
-use super::sms;
-use tanfang_domain::sms_code;
 use serde::Deserialize;
 use serde_json::json;
+use tanfang_domain::sms_code;
 use worker::{Request, Response};
 
 /// Failed log-ins counted over this window.
@@ -327,7 +327,12 @@ pub async fn set_second_factor(mut req: Request, ctx: &Ctx) -> AppResult<Respons
                     "UPDATE accounts SET sms_second_factor = 0 WHERE id = ?1",
                     args![principal.id.as_str()],
                 )?,
-                ctx.audit(Some(&principal.id), "second_factor_off", Some(&principal.id), json!({}))?,
+                ctx.audit(
+                    Some(&principal.id),
+                    "second_factor_off",
+                    Some(&principal.id),
+                    json!({}),
+                )?,
             ])
             .await?;
         return http::json(&json!({ "enabled": false }));
@@ -342,7 +347,12 @@ pub async fn set_second_factor(mut req: Request, ctx: &Ctx) -> AppResult<Respons
         .ok_or(AppError::Unauthenticated)?;
     let mobile = match body.mobile.as_deref().or(own.phone.as_deref()) {
         Some(text) => sms::mobile_field(text)?,
-        None => return Err(AppError::invalid("mobile", "请输入手机号码 A mobile number is required")),
+        None => {
+            return Err(AppError::invalid(
+                "mobile",
+                "请输入手机号码 A mobile number is required",
+            ))
+        }
     };
     let account = AccountSecret {
         principal: principal.clone(),
@@ -360,7 +370,12 @@ pub async fn set_second_factor(mut req: Request, ctx: &Ctx) -> AppResult<Respons
                 "UPDATE accounts SET sms_second_factor = 1, phone = ?2 WHERE id = ?1",
                 args![principal.id.as_str(), mobile.as_str()],
             )?,
-            ctx.audit(Some(&principal.id), "second_factor_on", Some(&principal.id), json!({}))?,
+            ctx.audit(
+                Some(&principal.id),
+                "second_factor_on",
+                Some(&principal.id),
+                json!({}),
+            )?,
         ])
         .await?;
     http::json(&json!({ "enabled": true, "mobile": mask(&mobile) }))

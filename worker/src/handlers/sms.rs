@@ -141,15 +141,12 @@ pub async fn check_code(
     ];
     statements.extend(extra);
     let mut results = db.batch(statements).await?;
-    let failures: Vec<i64> = rows::<At>(&results[1])?
-        .into_iter()
-        .map(|r| r.at)
-        .collect();
+    let failures: Vec<i64> = rows::<At>(&results[1])?.into_iter().map(|r| r.at).collect();
     sms_code::may_verify_from_address(ctx.now_ms, &failures).map_err(rate_limited)?;
     let stored = rows::<CodeRow>(&results[0])?.into_iter().next();
-    let matches = stored
-        .as_ref()
-        .is_some_and(|row| crypto::constant_time_eq_hex(&code_hash(&row.id, &code), &row.code_hash));
+    let matches = stored.as_ref().is_some_and(|row| {
+        crypto::constant_time_eq_hex(&code_hash(&row.id, &code), &row.code_hash)
+    });
     let issued = stored.as_ref().map(|row| IssuedCode {
         sent_at_ms: row.sent_at,
         used_at_ms: row.used_at,
