@@ -5,6 +5,8 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page, TestInfo } from '@playwright/test';
 import { test, expect } from './fixtures/app';
 import { ConsolePage } from './fixtures/console';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 type Violation = { id: string; impact?: string | null; help: string; nodes: { target: unknown[] }[] };
 
@@ -43,6 +45,18 @@ test.describe('accessibility (axe, no serious or critical violations)', () => {
   test('login page', async ({ app, page }, testInfo) => {
     await app.gotoLogin();
     await audit(page, testInfo, 'login');
+    await page.getByTestId('login-tab-sms').click();
+    await expect(page.getByTestId('sms-mobile')).toBeVisible();
+    await audit(page, testInfo, 'login-sms');
+  });
+
+  test('emergency page', async ({ app, page, volunteer }, testInfo) => {
+    await app.login(volunteer);
+    await app.waitForTodayList();
+    const { id } = await app.openFirstElder();
+    await page.goto(`/elder/${id}/emergency`);
+    await expect(page.getByTestId('emergency-page')).toBeVisible();
+    await audit(page, testInfo, 'emergency');
   });
 
   test('today list', async ({ app, page, logins, volunteer }, testInfo) => {
@@ -89,6 +103,10 @@ test.describe('accessibility (axe, no serious or critical violations)', () => {
     await app.login(volunteer);
     await app.gotoSettings();
     await audit(page, testInfo, 'settings');
+    await page.getByTestId('open-devices').click();
+    await expect(page.getByTestId('device').first()).toBeVisible({ timeout: 20_000 });
+    await expect(page).toHaveURL(/\/account\/devices$/);
+    await audit(page, testInfo, '/account/devices');
   });
 
   test('coordinator console pages', async ({ page }, testInfo) => {
@@ -98,7 +116,7 @@ test.describe('accessibility (axe, no serious or critical violations)', () => {
     await audit(page, testInfo, 'coord-login');
     await console_.login('coord');
     await audit(page, testInfo, 'coord-dashboard');
-    for (const path of ['/coord/elders', '/coord/due', '/coord/people', '/coord/regions', '/coord/surges']) {
+    for (const path of ['/coord/elders', '/coord/due', '/coord/people', '/coord/regions', '/coord/surges', '/coord/care', '/coord/import', '/coord/forms', '/coord/months', '/coord/policy']) {
       await console_.goto(path);
       await audit(page, testInfo, path.replaceAll('/', '-').slice(1));
     }
@@ -111,10 +129,64 @@ test.describe('accessibility (axe, no serious or critical violations)', () => {
   });
 
   test('group pages', async ({ page }, testInfo) => {
-    for (const path of ['/groups', '/groups/register', '/join']) {
+    for (const path of ['/groups', '/groups/register', '/join', '/join/NOSUCHCODE']) {
       await page.goto(path);
       await expect(page.locator('[data-testid]').first()).toBeVisible();
       await audit(page, testInfo, path.replaceAll('/', '-').slice(1));
     }
   });
+
+  test('groups: review (coordinator) and dashboard (group admin)', async ({ page, logins }, testInfo) => {
+    const coord = logins.find((entry) => entry.login === 'coord')!;
+    await page.goto('/groups/review');
+    const form = page.getByTestId('group-login-form');
+    await expect(form.or(page.locator('[data-testid]').first())).toBeVisible();
+    if (await form.isVisible()) {
+      await page.getByTestId('group-login').fill(coord.login);
+      await page.getByTestId('group-password').fill(coord.password);
+      await page.getByTestId('group-login-submit').click();
+    }
+    await page.waitForLoadState('networkidle').catch(() => {});
+    await audit(page, testInfo, 'groups-review');
+    await page.goto('/groups/dashboard');
+    await expect(page.locator('[data-testid]').first()).toBeVisible();
+    await audit(page, testInfo, 'groups-dashboard');
+  });
+});
+
+// Every route of the app is audited above (or by care-a11y.spec.ts): a new page without an axe
+// run fails here.
+test('every route of the app is covered by an axe run', () => {
+  const root = path.join(__dirname, '..', 'app', 'src');
+  const sources = ['app.rs', 'components/coord_routes.rs'].map((f) => fs.readFileSync(path.join(root, f), 'utf8'));
+  const routes: string[] = [];
+  for (const source of sources) {
+    const parents: string[] = [];
+    for (const line of source.split('\n')) {
+      const parent = line.match(/<ParentRoute path=path!\("([^"]*)"\)/);
+      if (parent) parents.push(parent[1]);
+      else if (/<\/ParentRoute>/.test(line)) parents.pop();
+      const route = line.match(/<Route path=path!\("([^"]*)"\)/);
+      if (route) {
+        const base = parents.length ? parents[parents.length - 1] : '';
+        routes.push(route[1] === '' ? base : route[1].startsWith('/') ? route[1] : `${base}/${route[1]}`);
+      }
+    }
+  }
+  expect(routes.length).toBeGreaterThan(15);
+  const audited = fs.readFileSync(__filename, 'utf8') + fs.readFileSync(path.join(__dirname, 'care-a11y.spec.ts'), 'utf8');
+  const covered: Record<string, RegExp> = {
+    '/': /'today'/,
+    '/elder/:id': /'elder-card'/,
+    '/elder/:id/visit': /'visit-form'/,
+    '/elder/:id/emergency': /'emergency'/,
+    '/coord/elders/:id': /'coord-elder'/,
+    '/join/:code': /\/join\/NOSUCHCODE/,
+  };
+  const missing = routes.filter((route) => {
+    const pattern = covered[route];
+    if (pattern) return !pattern.test(audited);
+    return !audited.includes(`'${route}'`) && !audited.includes(`'${route.slice(1)}'`);
+  });
+  expect(missing, 'routes without an axe run').toEqual([]);
 });

@@ -1,6 +1,9 @@
 // Screenshots of every main volunteer page at 360×740, attached to the report and saved in
 // e2e/artifacts/ for review.
+import * as path from 'node:path';
 import { test, expect, screenshot } from './fixtures/app';
+
+const DOCS = path.join(__dirname, '..', 'docs');
 
 test('screenshots of the main pages at 360x740', async ({ app, page, volunteer }, testInfo) => {
   await page.setViewportSize({ width: 360, height: 740 });
@@ -9,10 +12,12 @@ test('screenshots of the main pages at 360x740', async ({ app, page, volunteer }
   await app.login(volunteer);
   await app.waitForTodayList();
   await screenshot(page, testInfo, '02-today');
+  await page.screenshot({ path: path.join(DOCS, 'screenshot-today-360.png') });
   await app.openFirstElder();
   await screenshot(page, testInfo, '03-elder-card');
   await app.startVisit();
   await screenshot(page, testInfo, '04-visit-form');
+  await page.screenshot({ path: path.join(DOCS, 'screenshot-visit-form-360.png') });
   await page.getByTestId('visit-save').scrollIntoViewIfNeeded();
   await screenshot(page, testInfo, '05-visit-form-bottom');
   await page.getByTestId('nav-hours').click();

@@ -26,6 +26,7 @@ use leptos_router::path;
 #[component]
 pub fn App() -> impl IntoView {
     let i18n = I18n::load();
+    crate::i18n::apply_large_type(crate::i18n::large_type());
     provide_context(i18n);
     let sync_state = SyncState::new();
     provide_context(sync_state);

@@ -250,11 +250,17 @@ pub async fn me() -> ConsoleResult<Me> {
 }
 
 pub async fn login(login: &str, password: &str) -> ConsoleResult<Me> {
-    let answer: MeAnswer = post(
-        "/api/auth/login",
-        &serde_json::json!({"login": login, "password": password}),
-    )
-    .await?;
+    login_with_code(login, password, None).await
+}
+
+/// Log-in with the SMS code of an account that has the second factor on (without it the
+/// server sends a code and answers 422 `code_required`).
+pub async fn login_with_code(login: &str, password: &str, code: Option<&str>) -> ConsoleResult<Me> {
+    let mut body = serde_json::json!({"login": login, "password": password});
+    if let Some(code) = code {
+        body["code"] = serde_json::json!(code);
+    }
+    let answer: MeAnswer = post("/api/auth/login", &body).await?;
     Ok(answer.user)
 }
 

@@ -12,6 +12,9 @@ pub enum AppError {
     Server { status: u16, message: String },
     /// The session is no longer valid on the server: log in again.
     Unauthorized,
+    /// A coordinator ended this device's session (a lost phone): erase the local files but
+    /// keep the outbox, then log in again.
+    EndedRemotely,
     /// Bad input, naming the field.
     Invalid { field: String, message: String },
     /// Something that should exist locally does not.
@@ -29,6 +32,10 @@ impl fmt::Display for AppError {
             AppError::Unauthorized => {
                 write!(f, "登录已失效，请重新登录 (session expired, log in again)")
             }
+            AppError::EndedRemotely => write!(
+                f,
+                "协调员已结束此设备的登录，请重新登录 (a coordinator signed this device out)"
+            ),
             AppError::Invalid { field, message } => write!(f, "{field}: {message}"),
             AppError::NotFound(what) => write!(f, "找不到 (not found): {what}"),
         }

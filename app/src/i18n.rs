@@ -23,6 +23,29 @@ impl Lang {
 }
 
 const STORAGE_KEY: &str = "tanfang.lang";
+const LARGE_TYPE_KEY: &str = "tanfang.large_type";
+
+/// The 大字 (large type) setting, kept in `localStorage` like the language (it survives log-out).
+pub fn large_type() -> bool {
+    LocalStorage::get::<bool>(LARGE_TYPE_KEY).unwrap_or(false)
+}
+
+/// Stores the 大字 setting and applies it: the `large-type` class on the root element.
+pub fn set_large_type(on: bool) {
+    let _ = LocalStorage::set(LARGE_TYPE_KEY, on);
+    apply_large_type(on);
+}
+
+/// Puts the root class for the stored setting (at start and on change).
+pub fn apply_large_type(on: bool) {
+    if let Some(root) = gloo::utils::document().document_element() {
+        let _ = if on {
+            root.class_list().add_1("large-type")
+        } else {
+            root.class_list().remove_1("large-type")
+        };
+    }
+}
 
 /// The language signal, provided as context by the app root.
 #[derive(Clone, Copy)]
@@ -110,6 +133,17 @@ const TABLE: &[Text] = &[
     ("login.busy", "正在登录…", "Logging in…"),
     ("login.offline", "登录需要联网。登录后可离线使用。", "Logging in needs the network. After that the app works offline."),
     ("login.failed", "账号或密码不对", "Wrong account or password"),
+    ("login.ended_remotely", "协调员已在这台设备上退出您的登录，本机的老人资料已清除。", "A coordinator signed you out here: the elders' files were erased from this device."),
+    ("devices.title", "已登录的设备", "Signed-in devices"),
+    ("devices.open", "查看和退出已登录的设备", "See and sign out signed-in devices"),
+    ("settings.large_type", "大字", "Large type"),
+    ("settings.large_type_hint", "放大所有文字和按钮", "Make all text and buttons larger"),
+    ("login.by_password", "账号密码登录", "Account and password"),
+    ("login.by_sms", "短信验证码登录", "SMS code"),
+    ("login.mobile", "手机号码", "Mobile number"),
+    ("login.code", "短信验证码", "SMS code"),
+    ("login.send_code", "获取验证码", "Send code"),
+    ("login.resend_in", "秒后可重发", "s until resend"),
     ("clock.warning", "手机时间不准：比服务器", "This phone's clock is"),
     ("clock.behind", "慢", "behind the server by"),
     ("clock.ahead", "快", "ahead of the server by"),

@@ -10,7 +10,7 @@
 use leptos::prelude::*;
 
 /// Paths served by the office bundle. Must agree with the test in `static/index.html`.
-pub const OFFICE_PREFIXES: &[&str] = &["/coord", "/groups", "/join"];
+pub const OFFICE_PREFIXES: &[&str] = &["/coord", "/groups", "/join", "/account"];
 
 /// Whether `path` (a URL path, no query) belongs to the office bundle.
 pub fn is_office_path(path: &str) -> bool {

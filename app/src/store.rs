@@ -493,6 +493,42 @@ impl Store {
 
     // ---- log-out ------------------------------------------------------------------------
 
+    /// A coordinator ended this device's session (a lost phone): erase the elders, the visits
+    /// the server already has, the drafts and the pull cursor, but keep the outbox and its
+    /// visits for when the person signs in again — one transaction. Marks the device so the
+    /// log-in page can say what happened (`SyncState::ended_remotely`).
+    pub async fn erase_keeping_outbox(&self) -> AppResult<()> {
+        let db = self.db().await?;
+        let tx = db
+            .transaction([ELDERS, VISITS, OUTBOX, DRAFTS, META])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let entries: Vec<OutboxEntry> = tx
+            .object_store(OUTBOX)?
+            .get_all::<OutboxEntry>()
+            .serde()?
+            .await?
+            .collect::<Result<_, _>>()?;
+        let visits = tx.object_store(VISITS)?;
+        let mut keep = Vec::new();
+        for entry in &entries {
+            let visit: Option<StoredVisit> = visits.get(entry.visit_id.clone()).serde()?.await?;
+            keep.extend(visit);
+        }
+        for name in [ELDERS, VISITS, DRAFTS] {
+            tx.object_store(name)?.clear()?.await?;
+        }
+        for visit in &keep {
+            visits.put(visit).serde()?.await?;
+        }
+        let meta = tx.object_store(META)?;
+        for key in [META_CURSOR, META_SURGES, META_LAST_SYNC] {
+            meta.delete(key.to_string()).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Deletes everything this device holds for the user, in one transaction.
     pub async fn wipe(&self) -> AppResult<()> {
         let db = self.db().await?;
@@ -526,7 +562,12 @@ async fn read_response<T: DeserializeOwned>(response: Response) -> AppResult<T> 
     // Only 401 means the session is gone; 403 (outside one's scope) is an ordinary error
     // that must not end the session.
     if status == 401 {
-        return Err(AppError::Unauthorized);
+        let body = response.text().await.unwrap_or_default();
+        return Err(if body.contains("\"session_ended_remotely\"") {
+            AppError::EndedRemotely
+        } else {
+            AppError::Unauthorized
+        });
     }
     if !response.ok() {
         let body = response.text().await.unwrap_or_default();
@@ -572,4 +613,40 @@ pub async fn api_post<B: Serialize, T: DeserializeOwned>(
         })?;
     let response = request.send().await?;
     read_response(response).await
+}
+
+/// A sign-in route's answer: the JSON on success, else the server's refusal with its error
+/// code (`code_required`, `code_wrong`, `rate_limited`…) so the log-in page can react to it.
+pub enum SignIn {
+    Done(serde_json::Value),
+    Refused {
+        status: u16,
+        code: String,
+        field: String,
+        message: String,
+    },
+}
+
+/// Posts to `/api/auth/…` (log-in, SMS code request and check).
+pub async fn sign_in_post(path: &str, body: &serde_json::Value) -> AppResult<SignIn> {
+    let request = with_auth(Request::post(path), None)
+        .json(body)
+        .map_err(|error| AppError::Server {
+            status: 0,
+            message: error.to_string(),
+        })?;
+    let response = request.send().await?;
+    let status = response.status();
+    let value: serde_json::Value = response.json().await.unwrap_or_default();
+    if (200..300).contains(&status) {
+        return Ok(SignIn::Done(value));
+    }
+    let error = &value["error"];
+    let text = |key: &str| error[key].as_str().unwrap_or_default().to_string();
+    Ok(SignIn::Refused {
+        status,
+        code: text("code"),
+        field: text("field"),
+        message: text("message"),
+    })
 }

@@ -46,6 +46,9 @@ pub struct SyncState {
     /// Set when the server ended the session while the device kept its data (see
     /// `Store::end_session`); the log-in page explains it and asks that account to log in.
     pub ended: RwSignal<Option<Session>>,
+    /// Set when that end came from a coordinator (a lost phone) and the device's files were
+    /// erased, its outbox kept (see `Store::erase_keeping_outbox`).
+    pub ended_remotely: RwSignal<bool>,
 }
 
 impl SyncState {
@@ -62,6 +65,7 @@ impl SyncState {
             revision: RwSignal::new(0),
             session: RwSignal::new(None),
             ended: RwSignal::new(None),
+            ended_remotely: RwSignal::new(false),
             clock_skew: RwSignal::new(None),
         }
     }
@@ -183,10 +187,17 @@ pub fn trigger(state: SyncState) {
                 state.error.set(None);
                 state.online.set(true);
             }
-            Err(AppError::Unauthorized) => {
+            Err(error @ (AppError::Unauthorized | AppError::EndedRemotely)) => {
                 // The server ended this session (expired or revoked). Keep the outbox and go to
-                // the log-in page; retrying with a dead session would only fail again.
+                // the log-in page; retrying with a dead session would only fail again. A
+                // coordinator ending it (a lost phone) also erases what the server already has.
                 stop();
+                if error == AppError::EndedRemotely {
+                    if let Err(failure) = store.erase_keeping_outbox().await {
+                        state.error.set(Some(failure));
+                    }
+                    state.ended_remotely.set(true);
+                }
                 let ended = store.end_session().await.ok().flatten();
                 state.ended.set(ended.or_else(|| Some(session.clone())));
                 state.error.set(None);

@@ -38,5 +38,6 @@ pub mod rate;
 pub mod region;
 pub mod schedule;
 pub mod sim;
+pub mod sms_code;
 pub mod sync;
 pub mod visit;

@@ -74,17 +74,53 @@ impl Principal {
     }
 }
 
-/// The principal behind the request's session cookie, or 401.
+/// A session that has not been used for this long gets its `last_seen_at` written again (so
+/// the devices list is right to within ten minutes, at one extra write per ten minutes).
+pub const LAST_SEEN_GRANULARITY_MS: i64 = 10 * 60 * 1000;
+
+#[derive(Deserialize)]
+struct SessionRow {
+    #[serde(flatten)]
+    principal: Principal,
+    revoked_at: Option<i64>,
+    expires_at: i64,
+    disabled: i64,
+    ended_by: Option<String>,
+    last_seen_at: Option<i64>,
+}
+
+/// The principal behind the request's session cookie, or 401 (`session_ended_remotely` when a
+/// coordinator ended it: the phone then erases its local files but keeps its outbox).
 pub async fn require(ctx: &Ctx, req: &Request) -> AppResult<Principal> {
     let token = session_token(req).ok_or(AppError::Unauthenticated)?;
     let token_hash = crate::crypto::sha256_hex(&token);
     let sql = format!(
-        "SELECT {PRINCIPAL_COLUMNS} FROM sessions s JOIN accounts a ON a.id = s.account_id \
-         LEFT JOIN regions r ON r.code = a.region_code \
-         WHERE s.token_hash = ?1 AND s.revoked_at IS NULL AND s.expires_at > ?2 AND a.disabled = 0"
+        "SELECT {PRINCIPAL_COLUMNS}, s.revoked_at, s.expires_at, a.disabled, s.ended_by, s.last_seen_at \
+         FROM sessions s JOIN accounts a ON a.id = s.account_id \
+         LEFT JOIN regions r ON r.code = a.region_code WHERE s.token_hash = ?1"
     );
-    ctx.db
-        .first::<Principal>(&sql, crate::args![token_hash, ctx.now_ms])
+    let row = ctx
+        .db
+        .first::<SessionRow>(&sql, crate::args![token_hash.as_str()])
         .await?
-        .ok_or(AppError::Unauthenticated)
+        .ok_or(AppError::Unauthenticated)?;
+    if row.revoked_at.is_some() {
+        return Err(if row.ended_by.as_deref() == Some("coordinator") {
+            AppError::SessionEndedRemotely
+        } else {
+            AppError::Unauthenticated
+        });
+    }
+    if row.expires_at <= ctx.now_ms || row.disabled != 0 {
+        return Err(AppError::Unauthenticated);
+    }
+    if row.last_seen_at.unwrap_or(0) + LAST_SEEN_GRANULARITY_MS <= ctx.now_ms {
+        ctx.db
+            .run(
+                "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1",
+                crate::args![token_hash.as_str(), ctx.now_ms],
+            )
+            .await?;
+    }
+    Ok(row.principal)
 }

@@ -13,6 +13,8 @@ pub enum AppError {
     Unauthenticated,
     /// 401 on log-in: wrong login or password (never says which).
     BadCredentials,
+    /// 401: a coordinator ended this session (a lost phone): erase local files, keep the outbox.
+    SessionEndedRemotely,
     /// 403: authenticated but not allowed.
     Forbidden,
     /// 404: no such thing (or not in the caller's scope, when saying so would leak).
@@ -69,6 +71,13 @@ impl AppError {
                 401,
                 "bad_credentials",
                 "账号或密码错误 Wrong login or password".into(),
+                None,
+            ),
+            AppError::SessionEndedRemotely => (
+                401,
+                "session_ended_remotely",
+                "协调员已结束此设备的登录，请重新登录 A coordinator signed this device out: sign in again"
+                    .into(),
                 None,
             ),
             AppError::Forbidden => (403, "forbidden", "无权访问 Not allowed".into(), None),

@@ -30,17 +30,27 @@ pub mod views;
 
 use context::Ctx;
 use error::{AppError, AppResult};
-use handlers::{admin, auth as auth_handlers, care, dev, elders, groups, setup, sync};
+use handlers::{
+    admin, auth as auth_handlers, care, dev, elders, groups, sessions, setup, sms, sync,
+};
 use worker::{event, Context, Env, Method, Request, Response, ScheduleContext, ScheduledEvent};
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _worker_context: Context) -> worker::Result<Response> {
+async fn fetch(req: Request, env: Env, worker_context: Context) -> worker::Result<Response> {
     let database = match env.d1("DB") {
         Ok(database) => database,
         Err(error) => {
             return Ok(AppError::Internal(format!("no D1 binding: {error}")).into_response())
         }
     };
+    // Sign-in codes are delivered after the answer is sent (for every request, so neither the
+    // answer nor its timing says whether a code went out: handlers::sms).
+    let sends_code = req.method() == Method::Post
+        && matches!(
+            req.path().as_str(),
+            "/api/auth/sms/request" | "/api/auth/login" | "/api/auth/second-factor"
+        );
+    let env_after = sends_code.then(|| env.clone());
     let ctx = Ctx {
         db: store::Db::new(database),
         ip: http::client_ip(&req),
@@ -50,6 +60,9 @@ async fn fetch(req: Request, env: Env, _worker_context: Context) -> worker::Resu
     let mut response = route(req, &ctx)
         .await
         .unwrap_or_else(AppError::into_response);
+    if let Some(env) = env_after {
+        worker_context.wait_until(deliver_after_answer(env));
+    }
     let headers = response.headers_mut();
     let _ = headers.set("x-d1-round-trips", &ctx.db.round_trips().to_string());
     let _ = headers.set("x-d1-statements", &ctx.db.statements().to_string());
@@ -97,6 +110,20 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _schedule: ScheduleContext)
     }
 }
 
+/// Sends the SMS messages due now (after a code request's answer; see [`fetch`]).
+async fn deliver_after_answer(env: Env) {
+    let Ok(database) = env.d1("DB") else { return };
+    let ctx = Ctx {
+        db: store::Db::new(database),
+        ip: "after-answer".into(),
+        now_ms: worker::Date::now().as_millis() as i64,
+        env,
+    };
+    if let Err(error) = care::deliver_through_configured_channel(&ctx, ctx.now_ms).await {
+        worker::console_error!("SMS delivery after answer failed: {error:?}");
+    }
+}
+
 /// The route table.
 pub async fn route(req: Request, ctx: &Ctx) -> AppResult<Response> {
     let path = req.path();
@@ -111,6 +138,23 @@ pub async fn route(req: Request, ctx: &Ctx) -> AppResult<Response> {
         (Post, ["api", "auth", "login"]) => auth_handlers::login(req, ctx).await,
         (Post, ["api", "auth", "logout"]) => auth_handlers::logout(req, ctx).await,
         (Get, ["api", "me"]) => auth_handlers::me(req, ctx).await,
+        // Sign-in by SMS code and sessions (issue 17): handlers::sms, handlers::auth.
+        (Post, ["api", "auth", "sms", "request"]) => sms::request_code(req, ctx).await,
+        (Post, ["api", "auth", "sms", "verify"]) => sms::verify(req, ctx).await,
+        (Get, ["api", "auth", "second-factor"]) => {
+            auth_handlers::second_factor_status(req, ctx).await
+        }
+        (Post, ["api", "auth", "second-factor"]) => {
+            auth_handlers::set_second_factor(req, ctx).await
+        }
+        (Get, ["api", "auth", "sessions"]) => sessions::list(req, ctx).await,
+        (Post, ["api", "auth", "sessions", "end-others"]) => sessions::end_others(req, ctx).await,
+        (Post, ["api", "auth", "sessions", id, "end"]) => sessions::end_one(req, ctx, id).await,
+        (Post, ["api", "people", id, "sessions", "end"]) => {
+            sessions::end_for_person(req, ctx, id).await
+        }
+        (Get, ["api", "dev", "sms", "last"]) => sms::dev_last_code(req, ctx).await,
+        (Post, ["api", "dev", "sms", "age"]) => sms::dev_age(req, ctx).await,
 
         (Post, ["api", "sync", "push"]) => sync::push(req, ctx).await,
         (Get, ["api", "sync", "pull"]) => sync::pull(req, ctx).await,
@@ -170,7 +214,13 @@ pub async fn route(req: Request, ctx: &Ctx) -> AppResult<Response> {
 fn is_known_path(segments: &[&str]) -> bool {
     matches!(
         segments,
-        ["api", "auth", "login" | "logout"]
+        ["api", "auth", "login" | "logout" | "second-factor"]
+            | ["api", "auth", "sms", "request" | "verify"]
+            | ["api", "auth", "sessions"]
+            | ["api", "auth", "sessions", "end-others"]
+            | ["api", "auth", "sessions", _, "end"]
+            | ["api", "people", _, "sessions", "end"]
+            | ["api", "dev", "sms", "last" | "age"]
             | ["api", "me"]
             | ["api", "sync", "push" | "pull"]
             | ["api", "elders"]

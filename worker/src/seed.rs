@@ -60,6 +60,11 @@ pub const FUMING: &str = "120101001002";
 pub const LANTIAN: &str = "120101002001";
 pub const NANYINGMEN: &str = "120101002002";
 
+/// The demo accounts' mobile numbers (SMS sign-in, issue 17): `139000000NN`, in seed order.
+pub fn demo_mobile(index: usize) -> String {
+    format!("1390000{:04}", index + 1)
+}
+
 fn account(
     login: &'static str,
     name: &'static str,

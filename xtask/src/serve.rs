@@ -162,10 +162,11 @@ pub fn seed(server: &Server) -> Result<String> {
     for login in value["logins"].as_array().into_iter().flatten() {
         let field = |k: &str| login[k].as_str().unwrap_or("").to_string();
         table.push_str(&format!(
-            "  {:<14} {:<14} {:<18} {}\n",
+            "  {:<14} {:<14} {:<18} {:<13} {}\n",
             field("role"),
             field("login"),
             field("password"),
+            field("mobile"),
             field("name")
         ));
     }
@@ -197,7 +198,8 @@ pub fn dev(args: &[String]) -> Result {
     )?;
     let logins = seed(&server)?;
     println!(
-        "\n探访 Tanfang is running at {url}/\n\n  demo log-ins (role, login, password, name):\n{logins}\n\
+        "\n探访 Tanfang is running at {url}/\n\n  demo log-ins (role, login, password, mobile, name):\n{logins}\n\
+         短信验证码登录 SMS sign-in: volunteers' codes appear in this output as `[sms:log] to <mobile>: …`.\n\
          Press Ctrl-C to stop.\n",
         url = server.base_url()
     );

@@ -5,6 +5,7 @@
 //! session check, navigation, ErrorBoundary) across page changes.
 
 use crate::components::coord_shell::ConsoleShell;
+use crate::pages::account_devices::AccountDevicesPage;
 use crate::pages::coord_care::CoordCarePage;
 use crate::pages::coord_dashboard::CoordDashboardPage;
 use crate::pages::coord_due::CoordDuePage;
@@ -55,6 +56,7 @@ pub fn OfficeRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("dashboard") view=GroupDashboardPage />
             <Route path=path!("review") view=GroupReviewPage />
         </ParentRoute>
+        <Route path=path!("/account/devices") view=AccountDevicesPage />
         <ParentRoute path=path!("/join") view=Outlet>
             <Route path=path!("") view=GroupJoinPage />
             <Route path=path!(":code") view=GroupJoinPage />

@@ -161,14 +161,23 @@ fn ConsoleLogin(user: RwSignal<Option<Me>>) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ConsoleError>);
     let busy = RwSignal::new(false);
+    // The account has the SMS second factor on: the server's message, and the code typed.
+    let second_factor = RwSignal::new(None::<String>);
+    let code = RwSignal::new(String::new());
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         busy.set(true);
         error.set(None);
         let (name, secret) = (login.get_untracked(), password.get_untracked());
+        let typed = second_factor
+            .with_untracked(Option::is_some)
+            .then(|| code.get_untracked());
         spawn_local(async move {
-            match console_api::login(name.trim(), &secret).await {
+            match console_api::login_with_code(name.trim(), &secret, typed.as_deref()).await {
                 Ok(me) => user.set(Some(me)),
+                Err(ConsoleError::Field {
+                    code: c, message, ..
+                }) if c == "code_required" => second_factor.set(Some(message)),
                 Err(failure) => error.set(Some(failure)),
             }
             busy.set(false);
@@ -188,6 +197,15 @@ fn ConsoleLogin(user: RwSignal<Option<Me>>) -> impl IntoView {
                     <input type="password" autocomplete="current-password" data-testid="console-login-password"
                         prop:value=move || password.get() on:input=move |e| password.set(event_target_value(&e)) />
                 </label>
+                {move || second_factor.get().map(|message| view! {
+                    <p class="hint" role="status" data-testid="console-second-factor">{message}</p>
+                    <label class="field">
+                        <span>"短信验证码 SMS code"</span>
+                        <input type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6"
+                            data-testid="console-login-code"
+                            prop:value=move || code.get() on:input=move |e| code.set(event_target_value(&e)) />
+                    </label>
+                })}
                 <Show when=move || error.with(Option::is_some)>
                     <p class="error-line" role="alert" data-testid="console-login-error">
                         {move || error.get().map(|e| match e {

@@ -151,6 +151,12 @@ pub fn requirement_text(lang: Lang, kind: &str, mode: &str, count: u32, per: &st
 
 #[rustfmt::skip]
 const TABLE: &[Text] = &[
+    // signed-in devices (/account/devices, issue 17)
+    ("devices.this", "本机", "this device"),
+    ("devices.since", "登录于", "signed in"),
+    ("devices.seen", "最近使用", "last used"),
+    ("devices.end", "退出该设备", "Sign out"),
+    ("devices.end_others", "退出其他所有设备", "Sign out all other devices"),
     ("loading", "正在加载…", "Loading…"),
     ("error.title", "出错了", "Something went wrong"),
     ("forbidden.role", "此账号不是协调员，不能使用管理后台。", "This account is not a coordinator and cannot use the console."),

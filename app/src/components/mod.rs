@@ -9,6 +9,8 @@ pub mod coord_routes;
 #[cfg(feature = "office")]
 pub mod coord_shell;
 pub mod coord_text;
+#[cfg(feature = "office")]
+pub mod devices;
 pub mod lang_switch;
 pub mod nav;
 #[cfg(feature = "office")]

@@ -88,7 +88,7 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                 <table class="table"><thead><tr><th>"月份"</th><th>"探访次数"</th><th>"时长(小时)"</th></tr></thead><tbody>{months}</tbody></table>
                 <div class="card">
                     <h3>"导出学期服务时长 Export term hours (Excel CSV)"</h3>
-                    <input type="text" data-testid="dashboard-term" prop:value=move || term.get()
+                    <input type="text" data-testid="dashboard-term" aria-label="学期 Term" prop:value=move || term.get()
                         on:input=move |e| term.set(event_target_value(&e)) />
                     <a class="button" data-testid="dashboard-export" download=""
                         href=move || groups_api::hours_csv_link(&group_id, &term.get())>"下载 CSV Download"</a>

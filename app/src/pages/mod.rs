@@ -1,6 +1,8 @@
 //! One page per file. Coordinator console pages go here as `coord_*.rs`, volunteer groups'
 //! pages as `group_*.rs`; both only in the office bundle (feature `office`).
 
+#[cfg(feature = "office")]
+pub mod account_devices;
 pub mod certificate;
 #[cfg(feature = "office")]
 pub mod coord_care;

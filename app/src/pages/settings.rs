@@ -20,6 +20,7 @@ pub fn SettingsPage() -> impl IntoView {
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<AppError>);
     let persisted = RwSignal::new(None::<bool>);
+    let large = RwSignal::new(crate::i18n::large_type());
     spawn_local(async move {
         let storage = gloo::utils::window().navigator().storage();
         if let Ok(promise) = storage.persisted() {
@@ -73,10 +74,26 @@ pub fn SettingsPage() -> impl IntoView {
             <h2>{i18n.tr("settings.title")}</h2>
             <h3>{i18n.tr("settings.language")}</h3>
             <LangSwitch />
+            <h3>{i18n.tr("settings.large_type")}</h3>
+            <label class="field check">
+                <input
+                    type="checkbox"
+                    data-testid="large-type"
+                    prop:checked=move || large.get()
+                    on:change=move |event| {
+                        let on = event_target_checked(&event);
+                        large.set(on);
+                        crate::i18n::set_large_type(on);
+                    }
+                />
+                <span>{i18n.tr("settings.large_type_hint")}</span>
+            </label>
             <h3>{i18n.tr("settings.account")}</h3>
             <p data-testid="settings-account">
                 {move || sync_state.session.get().map(|s| format!("{}（{}）", s.name, s.login)).unwrap_or_default()}
             </p>
+            <h3>{i18n.tr("devices.title")}</h3>
+            <a href="/account/devices" class="big-button" data-testid="open-devices">{i18n.tr("devices.open")}</a>
             <p class="hint" data-testid="settings-persisted">
                 {move || match persisted.get() {
                     Some(true) => i18n.t("settings.storage_persisted"),

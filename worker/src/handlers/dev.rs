@@ -39,6 +39,9 @@ const TABLES: &[&str] = &[
     "import_mappings",
     "sessions",
     "login_attempts",
+    // SMS sign-in (0160)
+    "sms_codes",
+    "sms_attempts",
     "audit_log",
     "conflicts",
     "monthly_tallies",
@@ -68,7 +71,8 @@ pub async fn seed(req: Request, ctx: &Ctx) -> AppResult<Response> {
     let logins: Vec<_> = data
         .accounts
         .iter()
-        .map(|a| json!({"role": a.role, "login": a.login, "password": seed::DEMO_PASSWORD, "name": a.name, "id": account_id(a.login)}))
+        .enumerate()
+        .map(|(i, a)| json!({"role": a.role, "login": a.login, "password": seed::DEMO_PASSWORD, "name": a.name, "id": account_id(a.login), "mobile": seed::demo_mobile(i)}))
         .collect();
     let db = &ctx.db;
     let reset = http::query_param(&req, "reset").as_deref() == Some("1");
@@ -115,12 +119,12 @@ pub async fn seed(req: Request, ctx: &Ctx) -> AppResult<Response> {
             args![group.id, group.name, group.kind, group.paired_region_code, ctx.now_ms],
         )?);
     }
-    for account in &data.accounts {
+    for (index, account) in data.accounts.iter().enumerate() {
         let (hash, salt, iterations) = crypto::hash_password(seed::DEMO_PASSWORD).await?;
         statements.push(db.statement(
             "INSERT INTO accounts (id, login, name, role, volunteer_kind, region_code, group_id, school, class_name, \
-               student_number, password_hash, password_salt, password_iterations, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+               student_number, password_hash, password_salt, password_iterations, created_at, phone) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             args![
                 account_id(account.login),
                 account.login,
@@ -135,7 +139,8 @@ pub async fn seed(req: Request, ctx: &Ctx) -> AppResult<Response> {
                 hash,
                 salt,
                 iterations,
-                ctx.now_ms
+                ctx.now_ms,
+                seed::demo_mobile(index)
             ],
         )?);
     }

@@ -349,8 +349,8 @@ fn mobile_login(field: &str, text: &str) -> AppResult<String> {
 fn new_session(ctx: &Ctx, account_id: &str) -> AppResult<(Statement, String)> {
     let token = hex::encode(crypto::random_bytes(32)?);
     let statement = ctx.db.statement(
-        "INSERT INTO sessions (token_hash, account_id, created_at, expires_at) \
-         SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM accounts WHERE id = ?2)",
+        "INSERT INTO sessions (token_hash, account_id, created_at, expires_at, last_seen_at) \
+         SELECT ?1, ?2, ?3, ?4, ?3 WHERE EXISTS (SELECT 1 FROM accounts WHERE id = ?2)",
         args![
             crypto::sha256_hex(&token),
             account_id,

@@ -10,5 +10,7 @@ pub mod exports;
 pub mod groups;
 pub mod import;
 pub mod months;
+pub mod sessions;
 pub mod setup;
+pub mod sms;
 pub mod sync;
