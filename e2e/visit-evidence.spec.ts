@@ -35,7 +35,9 @@ test('a located home visit far from the home is flagged on the elder file', asyn
   expect(located, 'the saved visit carries the browser position').toBeTruthy();
   expect(located.location.accuracy_m).toBe(POSITION.accuracy);
   expect(located.confirmation.method).toBe('none');
-  expect(located.evidence_flags).toEqual(['far_from_home', 'home_unconfirmed']);
+  // Its own flags; `burst` may join them when earlier specs had this volunteer log visits in the
+  // same ten minutes (the suite runs fast) — that flag has its own tests (domain, worker).
+  expect(located.evidence_flags.filter((flag: string) => flag !== 'burst')).toEqual(['far_from_home', 'home_unconfirmed']);
   await admin.dispose();
 
   const consoleContext = await browser.newContext({ baseURL });

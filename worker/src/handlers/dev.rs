@@ -17,6 +17,12 @@ pub fn account_id(login: &str) -> String {
 }
 
 const TABLES: &[&str] = &[
+    // closed months (0150, 0151): inputs reference their close, closes reference regions
+    "held_late_visits",
+    "month_corrections",
+    "month_close_inputs",
+    "month_closes",
+    "policy_versions",
     // escalation ladder (0140)
     "escalation_steps",
     "ladder_passes",
