@@ -225,7 +225,7 @@ pub fn GroupJoinPage() -> impl IntoView {
                         <form class="stack" on:submit=join data-testid="join-sms-form">
                             <GroupField label="手机号 Mobile" field="mobile" value=mobile error=error input_type="tel" />
                             <button type="button" class="button" data-testid="join-sms-send" on:click=send_code
-                                disabled=move || countdown.get() > 0 || busy.get()>
+                                disabled=move || { countdown.get() > 0 || busy.get() }>
                                 {move || match countdown.get() {
                                     0 => "获取验证码 Get code".to_string(),
                                     n => format!("{n} 秒后可重发 Resend in {n} s"),

@@ -13,6 +13,7 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn InviteCardPage() -> impl IntoView {
     groups_api::ensure_stylesheet();
+    a6_while_shown();
     let params = use_params_map();
     let code = params.with_untracked(|p| p.get("code").unwrap_or_default());
     let preview = RwSignal::new(None::<InvitePreview>);
@@ -34,4 +35,27 @@ pub fn InviteCardPage() -> impl IntoView {
             <p class="no-print"><a href="/groups">"返回团体 Back to the group"</a>" · "<a href="/coord/invites">"社区邀请 Community invites"</a></p>
         </section>
     }
+}
+
+/// The id of the `<style>` that sets the printed page to A6 while the card page is shown.
+const PAGE_SIZE_STYLE: &str = "invite-card-page-size";
+
+/// While this page is shown, paper is A6 (105 × 148 mm): a `<style>` added after `print.css`
+/// (whose `@page` is A4 for every other page) and removed when the page goes. The size is in
+/// millimetres because Chromium does not know the keyword `A6` (it drops the declaration and
+/// prints on its default paper; e2e/invite-qr.spec.ts checks the PDF's page box).
+fn a6_while_shown() {
+    let document = gloo::utils::document();
+    if document.get_element_by_id(PAGE_SIZE_STYLE).is_none() {
+        if let (Ok(style), Some(head)) = (document.create_element("style"), document.head()) {
+            style.set_id(PAGE_SIZE_STYLE);
+            style.set_text_content(Some("@page { size: 105mm 148mm; margin: 6mm; }"));
+            let _ = head.append_child(&style);
+        }
+    }
+    on_cleanup(|| {
+        if let Some(style) = gloo::utils::document().get_element_by_id(PAGE_SIZE_STYLE) {
+            style.remove();
+        }
+    });
 }
