@@ -116,7 +116,7 @@ test.describe('accessibility (axe, no serious or critical violations)', () => {
     await audit(page, testInfo, 'coord-login');
     await console_.login('coord');
     await audit(page, testInfo, 'coord-dashboard');
-    for (const path of ['/coord/elders', '/coord/due', '/coord/people', '/coord/regions', '/coord/surges', '/coord/care', '/coord/import', '/coord/forms', '/coord/months', '/coord/policy', '/coord/invites']) {
+    for (const path of ['/coord/elders', '/coord/due', '/coord/people', '/coord/regions', '/coord/surges', '/coord/care', '/coord/import', '/coord/forms', '/coord/months', '/coord/policy', '/coord/invites', '/coord/risk']) {
       await console_.goto(path);
       await audit(page, testInfo, path.replaceAll('/', '-').slice(1));
     }
