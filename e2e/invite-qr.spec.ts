@@ -1,7 +1,7 @@
 // Invites as QR codes (issue 17): a group admin's invite card shows a QR code that decodes (a
 // screenshot of the rendered SVG, read by jsQR) to the link that joins the group; following
 // that link on another phone, with the SMS code from the dev outbox, joins the group — no
-// password — and the admin sees the new member. The card prints on A6, and its 360 px
+// password — signs that phone in (the app opens on Today) and the admin sees the new member. The card prints on A6, and its 360 px
 // screenshot goes to docs/.
 import * as path from 'node:path';
 import { test, expect } from './fixtures/app';
@@ -40,6 +40,10 @@ test('an invite QR code decodes to the link that joins the group, and following 
   const name = `扫码${String(Date.now()).slice(-4)}`;
   await new JoinByInvite(joinPage).join(link, request, { mobile, name });
   await expect(joinPage.getByTestId('join-done')).toHaveAttribute('data-kind', 'volunteer');
+  // Signed in on that phone: the app opens on Today, not on the log-in page.
+  await joinPage.getByTestId('join-open-app').click();
+  await expect(joinPage.getByTestId('today-page')).toBeVisible({ timeout: 20_000 });
+  await expect(joinPage).toHaveURL(/\/$/);
   await phone.close();
 
   // The admin's member list has the new member; the invite is used.
