@@ -116,7 +116,7 @@ test.describe('accessibility (axe, no serious or critical violations)', () => {
     await audit(page, testInfo, 'coord-login');
     await console_.login('coord');
     await audit(page, testInfo, 'coord-dashboard');
-    for (const path of ['/coord/elders', '/coord/due', '/coord/people', '/coord/regions', '/coord/surges', '/coord/care', '/coord/import', '/coord/forms', '/coord/months', '/coord/policy', '/coord/risk']) {
+    for (const path of ['/coord/elders', '/coord/due', '/coord/people', '/coord/regions', '/coord/surges', '/coord/care', '/coord/import', '/coord/forms', '/coord/months', '/coord/policy', '/coord/invites', '/coord/risk']) {
       await console_.goto(path);
       await audit(page, testInfo, path.replaceAll('/', '-').slice(1));
     }
@@ -134,6 +134,22 @@ test.describe('accessibility (axe, no serious or critical violations)', () => {
       await expect(page.locator('[data-testid]').first()).toBeVisible();
       await audit(page, testInfo, path.replaceAll('/', '-').slice(1));
     }
+  });
+
+  test('invite card and joining by SMS code (issue 17)', async ({ page, logins }, testInfo) => {
+    const admin = logins.find((entry) => entry.login === 'group1')!;
+    await page.goto('/groups');
+    await page.getByTestId('group-login').fill(admin.login);
+    await page.getByTestId('group-password').fill(admin.password);
+    await page.getByTestId('group-login-submit').click();
+    await page.getByTestId('group-invite-create').click();
+    const code = (await page.getByTestId('invite-code').textContent())!.trim();
+    await page.goto(`/join/${code}/card`);
+    await expect(page.getByTestId('invite-qr')).toBeVisible();
+    await audit(page, testInfo, 'invite-card');
+    await page.goto(`/join/${code}`);
+    await expect(page.getByTestId('join-sms-form')).toBeVisible();
+    await audit(page, testInfo, 'join-sms');
   });
 
   test('groups: review (coordinator) and dashboard (group admin)', async ({ page, logins }, testInfo) => {
@@ -182,6 +198,7 @@ test('every route of the app is covered by an axe run', () => {
     '/elder/:id/emergency': /'emergency'/,
     '/coord/elders/:id': /'coord-elder'/,
     '/join/:code': /\/join\/NOSUCHCODE/,
+    '/join/:code/card': /'invite-card'/,
   };
   const missing = routes.filter((route) => {
     const pattern = covered[route];

@@ -315,10 +315,124 @@ pub struct InviteGroup {
 }
 
 #[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct InviteCommunity {
+    pub code: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// `GET /api/invites/:code`: a group invite (`kind` "group", `group`), a community's volunteer
+/// invite ("volunteer") or pairing invitation ("pairing", `community`).
+#[derive(Deserialize, Clone, Debug, PartialEq)]
 pub struct InvitePreview {
     pub code: String,
-    pub group: InviteGroup,
+    #[serde(default = "group_kind")]
+    pub kind: String,
+    #[serde(default)]
+    pub group: Option<InviteGroup>,
+    #[serde(default)]
+    pub community: Option<InviteCommunity>,
+    #[serde(default)]
+    pub expires_at: i64,
     pub student_details_required: bool,
+}
+
+fn group_kind() -> String {
+    "group".into()
+}
+
+impl InvitePreview {
+    /// What the invite joins, in words (Chinese first).
+    pub fn title(&self) -> String {
+        let community = self
+            .community
+            .as_ref()
+            .map(|c| c.name.clone().unwrap_or_else(|| c.code.clone()))
+            .unwrap_or_default();
+        match (self.kind.as_str(), &self.group) {
+            ("group", Some(group)) => format!("加入：{}（{}）", group.name, group.kind_zh),
+            ("pairing", _) => format!("与{community}结对 Pair with {community}"),
+            _ => format!("加入{community}志愿者 Volunteer in {community}"),
+        }
+    }
+
+    /// A pairing invitation is accepted by a group's admin: no name, no student details.
+    pub fn is_pairing(&self) -> bool {
+        self.kind == "pairing"
+    }
+}
+
+/// One invite of a list (`GET /api/groups/:id/invites`, `GET /api/communities/:code/invites`).
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct InviteListed {
+    pub code: String,
+    pub kind: String,
+    pub link: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    #[serde(default)]
+    pub used_at: Option<i64>,
+    /// open | used | expired
+    pub status: String,
+}
+
+impl InviteListed {
+    pub fn status_zh(&self) -> &'static str {
+        match self.status.as_str() {
+            "open" => "可用 Open",
+            "used" => "已使用 Used",
+            "expired" => "已过期 Expired",
+            _ => "不可用 Closed",
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct InviteList {
+    invites: Vec<InviteListed>,
+}
+
+pub async fn group_invites(group_id: &str) -> GroupsResult<Vec<InviteListed>> {
+    let list: InviteList = get(&format!("/api/groups/{}/invites", encode(group_id))).await?;
+    Ok(list.invites)
+}
+
+pub async fn community_invites(community: &str) -> GroupsResult<Vec<InviteListed>> {
+    let list: InviteList = get(&format!("/api/communities/{}/invites", encode(community))).await?;
+    Ok(list.invites)
+}
+
+/// `kind`: volunteer | pairing.
+pub async fn create_community_invite(
+    community: &str,
+    kind: &str,
+    days: u32,
+) -> GroupsResult<InviteListed> {
+    post(
+        &format!("/api/communities/{}/invites", encode(community)),
+        &json!({ "kind": kind, "days": days }),
+    )
+    .await
+}
+
+/// `POST /api/auth/sms/request` — the ordinary sign-in code (same limits as the log-in page).
+pub async fn request_sms_code(mobile: &str) -> GroupsResult<Value> {
+    post("/api/auth/sms/request", &json!({ "mobile": mobile })).await
+}
+
+#[derive(Serialize, Clone, Debug, Default)]
+pub struct JoinBySms {
+    pub mobile: String,
+    pub sms_code: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub student: Option<Student>,
+}
+
+/// `POST /api/invites/:code/join` → `{user, joined}` and the session cookie.
+pub async fn join_by_sms(code: &str, form: &JoinBySms) -> GroupsResult<Value> {
+    post(&format!("/api/invites/{}/join", encode(code)), form).await
 }
 
 pub async fn invite(code: &str) -> GroupsResult<InvitePreview> {

@@ -155,6 +155,7 @@ pub async fn route(req: Request, ctx: &Ctx) -> AppResult<Response> {
         }
         (Get, ["api", "dev", "sms", "last"]) => sms::dev_last_code(req, ctx).await,
         (Post, ["api", "dev", "sms", "age"]) => sms::dev_age(req, ctx).await,
+        (Post, ["api", "dev", "invites", "age"]) => handlers::invites::dev_age(req, ctx).await,
 
         (Post, ["api", "sync", "push"]) => sync::push(req, ctx).await,
         (Get, ["api", "sync", "pull"]) => sync::pull(req, ctx).await,
@@ -174,6 +175,10 @@ pub async fn route(req: Request, ctx: &Ctx) -> AppResult<Response> {
         // Groups (issue 7) own /api/groups, /api/pairings, /api/invites (handlers::groups::route).
         (_, ["api", "groups" | "pairings" | "invites", ..]) => {
             groups::route(req, ctx, &segments).await
+        }
+        // A community's volunteer and pairing invites (issue 17): handlers::invites.
+        (_, ["api", "communities", ..]) => {
+            handlers::invites::route_communities(req, ctx, &segments).await
         }
         // The care loop (issue 9) owns /api/care (handlers::care::route).
         (_, ["api", "care", ..]) => care::route(req, ctx, &segments).await,
@@ -221,6 +226,7 @@ fn is_known_path(segments: &[&str]) -> bool {
             | ["api", "auth", "sessions", _, "end"]
             | ["api", "people", _, "sessions", "end"]
             | ["api", "dev", "sms", "last" | "age"]
+            | ["api", "dev", "invites", "age"]
             | ["api", "me"]
             | ["api", "sync", "push" | "pull"]
             | ["api", "elders"]

@@ -12,6 +12,7 @@ use crate::pages::coord_due::CoordDuePage;
 use crate::pages::coord_elder::CoordElderPage;
 use crate::pages::coord_forms::CoordFormsPage;
 use crate::pages::coord_import::CoordImportPage;
+use crate::pages::coord_invites::CoordInvitesPage;
 use crate::pages::coord_months::CoordMonthsPage;
 use crate::pages::coord_people::CoordPeoplePage;
 use crate::pages::coord_policy::CoordPolicyPage;
@@ -24,6 +25,7 @@ use crate::pages::group_home::GroupHomePage;
 use crate::pages::group_join::GroupJoinPage;
 use crate::pages::group_register::GroupRegisterPage;
 use crate::pages::group_review::GroupReviewPage;
+use crate::pages::invite_card::InviteCardPage;
 use leptos::prelude::*;
 use leptos_router::any_nested_route::IntoAnyNestedRoute;
 use leptos_router::components::{Outlet, ParentRoute, Route};
@@ -49,6 +51,7 @@ pub fn OfficeRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("forms") view=CoordFormsPage />
             <Route path=path!("months") view=CoordMonthsPage />
             <Route path=path!("policy") view=CoordPolicyPage />
+            <Route path=path!("invites") view=CoordInvitesPage />
         </ParentRoute>
         <ParentRoute path=path!("/groups") view=Outlet>
             <Route path=path!("") view=GroupHomePage />
@@ -60,6 +63,7 @@ pub fn OfficeRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         <ParentRoute path=path!("/join") view=Outlet>
             <Route path=path!("") view=GroupJoinPage />
             <Route path=path!(":code") view=GroupJoinPage />
+            <Route path=path!(":code/card") view=InviteCardPage />
         </ParentRoute>
     }
     .into_inner()

@@ -115,6 +115,7 @@ fn ConsoleNav(me: Me, user: RwSignal<Option<Me>>) -> impl IntoView {
                 <A href="/coord/surges" attr:data-testid="cnav-surges">{move || ct(i18n, "nav.surges")}</A>
                 <A href="/coord/care" attr:data-testid="cnav-care">{move || if i18n.lang.get() == crate::i18n::Lang::Zh { "关爱闭环" } else { "Care follow-up" }}</A>
                 <A href="/coord/import" attr:data-testid="cnav-import">{move || if i18n.lang.get() == crate::i18n::Lang::Zh { "导入导出" } else { "Import / export" }}</A>
+                <A href="/coord/invites" attr:data-testid="cnav-invites">{move || if i18n.lang.get() == crate::i18n::Lang::Zh { "邀请二维码" } else { "Invite QR codes" }}</A>
                 <A href="/coord/months" attr:data-testid="cnav-months">{move || if i18n.lang.get() == crate::i18n::Lang::Zh { "月报" } else { "Monthly close" }}</A>
                 <Show when={let admin = me.role == "admin"; move || admin}>
                     <A href="/coord/policy" attr:data-testid="cnav-policy">{move || if i18n.lang.get() == crate::i18n::Lang::Zh { "政策版本" } else { "Policy versions" }}</A>

@@ -11,6 +11,8 @@ pub mod coord_shell;
 pub mod coord_text;
 #[cfg(feature = "office")]
 pub mod devices;
+#[cfg(feature = "office")]
+pub mod invite_card;
 pub mod lang_switch;
 pub mod nav;
 #[cfg(feature = "office")]

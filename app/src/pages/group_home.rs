@@ -2,7 +2,8 @@
 //! community code, end one), invite members with a code/link, and the member list with removal.
 //! Also the log-in for group admins (cookie session, no data on the device).
 
-use crate::groups_api::{self, GroupList, GroupsError, InviteCreated};
+use crate::components::invite_card::{date_text, InviteCard};
+use crate::groups_api::{self, GroupList, GroupsError, InviteCreated, InviteListed};
 use crate::pages::group_register::{GroupErrorLine, GroupField};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -89,10 +90,25 @@ fn GroupOverview(list: GroupList, reload: RwSignal<u32>) -> impl IntoView {
             }
         });
     };
+    let invites = RwSignal::new(Vec::<InviteListed>::new());
+    let load_invites = move || {
+        spawn_local(async move {
+            if let Ok(found) = groups_api::group_invites(&group_id.get_value()).await {
+                invites.set(found);
+            }
+        });
+    };
+    if approved {
+        load_invites();
+    }
+    let group_name = StoredValue::new(format!("加入：{}（{}）", group.name, group.kind_zh));
     let make_invite = move |_| {
         spawn_local(async move {
             match groups_api::create_invite(&group_id.get_value(), 7).await {
-                Ok(created) => invite.set(Some(created)),
+                Ok(created) => {
+                    invite.set(Some(created));
+                    load_invites();
+                }
                 Err(failure) => error.set(Some(failure)),
             }
         });
@@ -198,8 +214,19 @@ fn GroupOverview(list: GroupList, reload: RwSignal<u32>) -> impl IntoView {
                         view! {
                             <p>"邀请码 Code：" <strong class="mono invite-code" data-testid="group-invite-code">{created.code.clone()}</strong></p>
                             <p>"链接 Link：" <a data-testid="group-invite-link" href=created.link.clone()>{format!("{origin}{}", created.link)}</a></p>
+                            <InviteCard code=created.code.clone() title=group_name.get_value() expires_at=created.expires_at />
+                            <p><a data-testid="group-invite-card-link" href=format!("/join/{}/card", created.code)>"单独打开卡片（打印 A6）Open the card alone"</a></p>
                         }
                     })}
+                    <h4>"近期邀请 Recent invites"</h4>
+                    <ul class="plain-list" data-testid="group-invite-list">
+                        {move || invites.get().into_iter().map(|i| view! {
+                            <li data-testid="group-invite-row" data-status=i.status.clone()>
+                                <a class="mono" href=format!("/join/{}/card", i.code)>{i.code.clone()}</a>
+                                {format!(" · {} · 有效至 {}", i.status_zh(), date_text(i.expires_at))}
+                            </li>
+                        }).collect_view()}
+                    </ul>
                 </div>
                 }.into_any()
             }}

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 /// Reads the log-in answer leniently: `{user: {id, login, name, role}, token?}` or the same
 /// fields at the top level.
-fn session_from_answer(answer: &Value, login: &str) -> Session {
+pub(crate) fn session_from_answer(answer: &Value, login: &str) -> Session {
     let user = answer.get("user").unwrap_or(answer);
     let text =
         |value: &Value, key: &str| value.get(key).and_then(Value::as_str).map(str::to_string);
@@ -35,7 +35,7 @@ fn session_from_answer(answer: &Value, login: &str) -> Session {
 /// keeps the device's data (its queued visits go out with the same client id, so the server
 /// still deduplicates them); another account is refused while those visits wait, and
 /// otherwise gets a wiped device, so no one sees the previous account's elders.
-async fn adopt_session(
+pub(crate) async fn adopt_session(
     store: &Store,
     session: Session,
     i18n: crate::i18n::I18n,

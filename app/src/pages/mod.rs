@@ -19,6 +19,8 @@ pub mod coord_forms;
 #[cfg(feature = "office")]
 pub mod coord_import;
 #[cfg(feature = "office")]
+pub mod coord_invites;
+#[cfg(feature = "office")]
 pub mod coord_months;
 #[cfg(feature = "office")]
 pub mod coord_people;
@@ -44,6 +46,8 @@ pub mod group_join;
 pub mod group_register;
 #[cfg(feature = "office")]
 pub mod group_review;
+#[cfg(feature = "office")]
+pub mod invite_card;
 pub mod login;
 pub mod my_hours;
 pub mod settings;

@@ -40,6 +40,8 @@ const TABLES: &[&str] = &[
     "policy_advice",
     // groups (0100): no REFERENCES; import (0120): mappings reference accounts, so first.
     "group_invites",
+    // community invites (0175)
+    "community_invites",
     "group_pairings",
     "group_profiles",
     "import_mappings",

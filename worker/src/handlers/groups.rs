@@ -18,7 +18,8 @@
 //!   side ends. Ending unassigns the group's members from that community's elders (removals).
 //! - `POST groups/:id/invites {days?}` → a single-use code; `GET invites/:code` (public preview);
 //!   `POST invites/:code/signup {name, phone, password, student?}` → a volunteer account in the
-//!   group, logged in.
+//!   group, logged in. Listing invites, their QR codes and joining by SMS code (no password):
+//!   `handlers::invites`.
 //! - `DELETE groups/:id/members/:account` — the member leaves the group; their elders in the
 //!   group's communities are unassigned, so the next pull on their phone removes them.
 //! - `POST groups/:id/assignments {elder_ids, member_id, role?}` — a coordinator assigns elders of
@@ -83,7 +84,10 @@ pub async fn route(req: Request, ctx: &Ctx, segments: &[&str]) -> AppResult<Resp
         (Post, ["api", "pairings", id, action @ ("accept" | "decline" | "end")]) => {
             pairing_action(req, ctx, id, action).await
         }
-        (Get, ["api", "invites", code]) => invite_preview(ctx, code).await,
+        (Get, ["api", "groups", id, "invites"]) => super::invites::list_group(req, ctx, id).await,
+        (Get, ["api", "invites", code]) => super::invites::preview(ctx, code).await,
+        (Get, ["api", "invites", code, "qr.svg"]) => super::invites::qr_svg(req, ctx, code).await,
+        (Post, ["api", "invites", code, "join"]) => super::invites::join(req, ctx, code).await,
         (Post, ["api", "invites", code, "signup"]) => signup(req, ctx, code).await,
         (
             _,
@@ -93,7 +97,7 @@ pub async fn route(req: Request, ctx: &Ctx, segments: &[&str]) -> AppResult<Resp
             | ["api", "groups", _, "members", _]
             | ["api", "pairings", _, "accept" | "decline" | "end"]
             | ["api", "invites", _]
-            | ["api", "invites", _, "signup"],
+            | ["api", "invites", _, "signup" | "join" | "qr.svg"],
         ) => Err(AppError::MethodNotAllowed),
         _ => Err(AppError::NotFound),
     }
@@ -132,27 +136,27 @@ const COORDINATOR_REACH: &str = "(p.region_code BETWEEN ?1 AND ?2 OR g.paired_re
     OR EXISTS (SELECT 1 FROM group_pairings x WHERE x.group_id = g.id AND x.community_code BETWEEN ?1 AND ?2))";
 
 #[derive(Deserialize, Clone)]
-struct GroupRow {
-    id: String,
-    name: String,
-    kind: String,
-    paired_region_code: Option<String>,
-    paired_region_name: Option<String>,
-    credit_code: Option<String>,
-    region_code: Option<String>,
-    region_name: Option<String>,
-    contact_name: Option<String>,
-    contact_phone: Option<String>,
-    status: String,
-    decline_reason: Option<String>,
-    created_at: Option<i64>,
-    member_count: i64,
-    elders_paired: i64,
-    visits_this_month: i64,
+pub(crate) struct GroupRow {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) kind: String,
+    pub(crate) paired_region_code: Option<String>,
+    pub(crate) paired_region_name: Option<String>,
+    pub(crate) credit_code: Option<String>,
+    pub(crate) region_code: Option<String>,
+    pub(crate) region_name: Option<String>,
+    pub(crate) contact_name: Option<String>,
+    pub(crate) contact_phone: Option<String>,
+    pub(crate) status: String,
+    pub(crate) decline_reason: Option<String>,
+    pub(crate) created_at: Option<i64>,
+    pub(crate) member_count: i64,
+    pub(crate) elders_paired: i64,
+    pub(crate) visits_this_month: i64,
 }
 
 impl GroupRow {
-    fn registration(&self) -> RegistrationStatus {
+    pub(crate) fn registration(&self) -> RegistrationStatus {
         RegistrationStatus::from_stored(&self.status, self.decline_reason.as_deref())
             .unwrap_or(RegistrationStatus::Pending)
     }
@@ -163,18 +167,18 @@ impl GroupRow {
 }
 
 #[derive(Deserialize, Clone)]
-struct PairingRow {
-    id: String,
-    group_id: String,
-    community_code: String,
-    community_name: Option<String>,
-    status: String,
-    requested_by: String,
-    requested_on: String,
-    start_date: String,
-    end_date: Option<String>,
-    ended_by: Option<String>,
-    decline_reason: Option<String>,
+pub(crate) struct PairingRow {
+    pub(crate) id: String,
+    pub(crate) group_id: String,
+    pub(crate) community_code: String,
+    pub(crate) community_name: Option<String>,
+    pub(crate) status: String,
+    pub(crate) requested_by: String,
+    pub(crate) requested_on: String,
+    pub(crate) start_date: String,
+    pub(crate) end_date: Option<String>,
+    pub(crate) ended_by: Option<String>,
+    pub(crate) decline_reason: Option<String>,
 }
 
 const PAIRING_SELECT: &str =
@@ -239,7 +243,7 @@ fn month_start(ctx: &Ctx) -> String {
 }
 
 /// The group with its pairings (after the legacy backfill), or 404.
-async fn load_group(ctx: &Ctx, id: &str) -> AppResult<(GroupRow, Vec<PairingRow>)> {
+pub(crate) async fn load_group(ctx: &Ctx, id: &str) -> AppResult<(GroupRow, Vec<PairingRow>)> {
     let db = &ctx.db;
     let results = db
         .batch(vec![
@@ -262,7 +266,11 @@ async fn load_group(ctx: &Ctx, id: &str) -> AppResult<(GroupRow, Vec<PairingRow>
 }
 
 /// Does this coordinator/admin reach the group (registration area or any pairing)?
-fn coordinator_reaches(principal: &Principal, group: &GroupRow, pairings: &[PairingRow]) -> bool {
+pub(crate) fn coordinator_reaches(
+    principal: &Principal,
+    group: &GroupRow,
+    pairings: &[PairingRow],
+) -> bool {
     if principal.role == Role::Admin {
         return true;
     }
@@ -274,7 +282,7 @@ fn coordinator_reaches(principal: &Principal, group: &GroupRow, pairings: &[Pair
         .any(|code| principal.governs(code))
 }
 
-fn is_group_admin_of(principal: &Principal, group_id: &str) -> bool {
+pub(crate) fn is_group_admin_of(principal: &Principal, group_id: &str) -> bool {
     principal.role == Role::GroupAdmin && principal.group_id.as_deref() == Some(group_id)
 }
 
@@ -293,7 +301,7 @@ fn may_view(principal: &Principal, group: &GroupRow, pairings: &[PairingRow]) ->
     }
 }
 
-fn field_error(error: FieldError) -> AppError {
+pub(crate) fn field_error(error: FieldError) -> AppError {
     AppError::invalid(error.field, error.message)
 }
 
@@ -308,7 +316,7 @@ fn transition_error(error: TransitionError) -> AppError {
     }
 }
 
-fn invite_error(error: InviteError) -> AppError {
+pub(crate) fn invite_error(error: InviteError) -> AppError {
     let code = match error {
         InviteError::Malformed => "invalid_field",
         InviteError::Used => "invite_used",
@@ -646,7 +654,7 @@ struct ReasonRequest {
     reason: String,
 }
 
-async fn optional_json<T: serde::de::DeserializeOwned + Default>(
+pub(crate) async fn optional_json<T: serde::de::DeserializeOwned + Default>(
     req: &mut Request,
 ) -> AppResult<T> {
     let bytes = req
@@ -976,17 +984,19 @@ struct InviteRequest {
     days: Option<u32>,
 }
 
-/// `POST /api/groups/:id/invites` — the group's admin, approved groups only.
+/// `POST /api/groups/:id/invites` — the group's admin or a coordinator reaching the group,
+/// approved groups only.
 pub async fn create_invite(mut req: Request, ctx: &Ctx, id: &str) -> AppResult<Response> {
     let principal = require(ctx, &req).await?;
-    if !is_group_admin_of(&principal, id) {
-        return Err(match principal.role {
-            Role::Volunteer => AppError::Forbidden,
-            _ => AppError::NotFound,
-        });
+    if principal.role == Role::Volunteer {
+        return Err(AppError::Forbidden);
     }
     let body: InviteRequest = optional_json(&mut req).await?;
-    let (group, _) = load_group(ctx, id).await?;
+    let (group, pairings) = load_group(ctx, id).await?;
+    // The group's admin, or a coordinator reaching the group (its area or a pairing).
+    if !super::invites::may_manage_group(&principal, &group, &pairings) {
+        return Err(AppError::NotFound);
+    }
     let code = invite_code_from_bytes(&crypto::random_bytes(8)?);
     let invite = Invite::new(code, ctx.now_ms, body.days.unwrap_or(INVITE_DEFAULT_DAYS))
         .map_err(field_error)?;
@@ -1013,22 +1023,22 @@ pub async fn create_invite(mut req: Request, ctx: &Ctx, id: &str) -> AppResult<R
 }
 
 #[derive(Deserialize)]
-struct InviteRow {
-    code: String,
-    group_id: String,
-    created_at: i64,
-    expires_at: i64,
-    used_at: Option<i64>,
-    group_name: String,
-    kind: String,
-    status: String,
-    decline_reason: Option<String>,
-    community_code: Option<String>,
-    region_code: Option<String>,
+pub(crate) struct InviteRow {
+    pub(crate) code: String,
+    pub(crate) group_id: String,
+    pub(crate) created_at: i64,
+    pub(crate) expires_at: i64,
+    pub(crate) used_at: Option<i64>,
+    pub(crate) group_name: String,
+    pub(crate) kind: String,
+    pub(crate) status: String,
+    pub(crate) decline_reason: Option<String>,
+    pub(crate) community_code: Option<String>,
+    pub(crate) region_code: Option<String>,
 }
 
 impl InviteRow {
-    fn invite(&self) -> Invite {
+    pub(crate) fn invite(&self) -> Invite {
         Invite {
             code: self.code.clone(),
             created_at_ms: self.created_at,
@@ -1037,17 +1047,17 @@ impl InviteRow {
         }
     }
 
-    fn status(&self) -> RegistrationStatus {
+    pub(crate) fn status(&self) -> RegistrationStatus {
         RegistrationStatus::from_stored(&self.status, self.decline_reason.as_deref())
             .unwrap_or(RegistrationStatus::Pending)
     }
 
-    fn kind(&self) -> GroupKind {
+    pub(crate) fn kind(&self) -> GroupKind {
         GroupKind::parse(&self.kind).unwrap_or(GroupKind::Other)
     }
 }
 
-async fn load_invite(ctx: &Ctx, typed: &str) -> AppResult<InviteRow> {
+pub(crate) async fn load_invite(ctx: &Ctx, typed: &str) -> AppResult<InviteRow> {
     let code = normalize_invite_code(typed).map_err(invite_error)?;
     ctx.db
         .all::<InviteRow>(
@@ -1066,14 +1076,14 @@ async fn load_invite(ctx: &Ctx, typed: &str) -> AppResult<InviteRow> {
         .ok_or(AppError::NotFound)
 }
 
-/// `GET /api/invites/:code` — public: which group the code joins, and whether it still works.
-pub async fn invite_preview(ctx: &Ctx, code: &str) -> AppResult<Response> {
-    let row = load_invite(ctx, code).await?;
+/// The public preview of a group invite (`GET /api/invites/:code`, see `handlers::invites`):
+/// which group the code joins, once checked that it still works.
+pub(crate) fn invite_preview_json(ctx: &Ctx, row: &InviteRow) -> AppResult<Value> {
     row.invite()
         .check_usable(ctx.now_ms, &row.status())
         .map_err(invite_error)?;
-    http::json(&json!({
-        "code": row.code, "expires_at": row.expires_at,
+    Ok(json!({
+        "code": row.code, "kind": "group", "expires_at": row.expires_at,
         "group": {"name": row.group_name, "kind": row.kind().as_str(), "kind_zh": row.kind().label_zh()},
         "student_details_required": row.kind().counts_terms(),
     }))

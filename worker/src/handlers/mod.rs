@@ -9,6 +9,7 @@ pub mod escalation;
 pub mod exports;
 pub mod groups;
 pub mod import;
+pub mod invites;
 pub mod months;
 pub mod sessions;
 pub mod setup;
