@@ -23,7 +23,7 @@ use crate::classify::classify;
 use crate::date::{age_on, date_turning};
 use crate::elder::ElderFacts;
 use crate::escalation::{escalations, RequirementEscalation, Step};
-use crate::policy::PolicyProfile;
+use crate::policy::{PolicyProfile, Requirement};
 use crate::schedule::{period_bounds, schedule, RequirementStatus, State, Surge, VisitFact};
 
 /// The last date there is: a row that nothing but a write can change.
@@ -37,6 +37,8 @@ pub struct DueState {
     pub tier: Option<String>,
     /// The tier's index in the profile (0 = most urgent).
     pub tier_rank: usize,
+    /// The tier's requirements (the elder's stored `requirements`).
+    pub requirements: Vec<Requirement>,
     /// The requirements due now, in the board's order within one elder: overdue first, then
     /// the due date, then the requirement.
     pub due: Vec<RequirementStatus>,
@@ -138,6 +140,7 @@ pub fn due_state(inputs: &DueInputs<'_>, today: NaiveDate) -> DueState {
         return DueState {
             tier: None,
             tier_rank: 0,
+            requirements: Vec::new(),
             due: Vec::new(),
             ladder: Vec::new(),
             last_visit,
@@ -176,6 +179,7 @@ pub fn due_state(inputs: &DueInputs<'_>, today: NaiveDate) -> DueState {
     DueState {
         tier: Some(classification.tier.clone()),
         tier_rank: classification.tier_rank,
+        requirements: classification.requirements.clone(),
         due,
         ladder,
         last_visit,

@@ -17,6 +17,9 @@ pub fn account_id(login: &str) -> String {
 }
 
 const TABLES: &[&str] = &[
+    // the due state (0170): rebuilt from the rest
+    "due_items",
+    "due_elders",
     // escalation ladder (0140)
     "escalation_steps",
     "ladder_passes",
