@@ -52,6 +52,7 @@ pub struct InputRow {
     pub consent: String,
     pub in_scope: i64,
     pub tier: Option<String>,
+    pub requirements: Option<String>,
     pub visits: Option<String>,
 }
 
@@ -60,7 +61,7 @@ pub struct InputRow {
 fn inputs_sql() -> String {
     let facts_sql = crate::handlers::admin::FACTS_SQL;
     format!(
-        "SELECT e.id, e.region_code, d.version, COALESCE(e.facts, {facts_sql}) AS facts, e.consent, e.in_scope, e.tier, \
+        "SELECT e.id, e.region_code, d.version, COALESCE(e.facts, {facts_sql}) AS facts, e.consent, e.in_scope, e.tier, e.requirements, \
          (SELECT group_concat(v.date || char(31) || v.mode || char(31) || v.kind, char(30)) FROM visits v \
            WHERE v.elder_id = e.id AND (v.date >= ?4 OR v.date = (SELECT MAX(w.date) FROM visits w WHERE w.elder_id = e.id))) AS visits \
          FROM due_elders d JOIN elders e ON e.id = d.elder_id \
@@ -190,7 +191,14 @@ pub async fn roll_over(ctx: &Ctx, lo: &str, hi: &str, today: NaiveDate) -> AppRe
             keys.push(json!([row.id, row.version]));
             items.extend(item_values(&row.id, &row.region_code, &state)?);
             if let Some(tier) = &state.tier {
-                if row.tier.as_deref() != Some(tier.as_str()) {
+                let requirements = serde_json::to_value(&state.requirements)?;
+                let stored = row
+                    .requirements
+                    .as_deref()
+                    .and_then(|r| serde_json::from_str::<Value>(r).ok());
+                if row.tier.as_deref() != Some(tier.as_str())
+                    || stored.as_ref() != Some(&requirements)
+                {
                     retiered.push(json!([
                         row.id,
                         tier,

@@ -58,8 +58,8 @@ test('after random edits through the APIs, the due table equals a full recomputa
   const elders = [];
   const run = String(Date.now() % 1000000).padStart(6, "0");
   for (let n = 0; n < 12; n++) {
-    // Some turn 60 or 80 within the next weeks: the date roll-over must re-classify them.
-    const age = pick([60, 64, 72, 79, 80, 85, 91]);
+    // Some turn 80 within the next weeks: the date roll-over must re-classify them.
+    const age = pick([61, 64, 72, 79, 80, 85, 91]);
     const birth = addDays(`${Number(today.slice(0, 4)) - age}${today.slice(4)}`, int(-20, 40));
     const name = `态${[...`${run}${n}`].map((d) => DIGITS[Number(d)]).join('')}`;
     const created = await request('POST', '/api/elders', {
