@@ -52,7 +52,9 @@ CREATE TABLE due_items (
   status TEXT NOT NULL,
   PRIMARY KEY (elder_id, rank)
 );
-CREATE INDEX due_items_region ON due_items(region_code);
+-- The board's order within a community: a community's board reads the first items in index order
+-- and stops at its limit; a wider scope sorts its communities' items.
+CREATE INDEX due_items_board ON due_items(region_code, overdue DESC, tier_rank, next_due_by, elder_id, rank);
 
 INSERT INTO due_elders (elder_id, region_code) SELECT id, region_code FROM elders;
 

@@ -606,14 +606,20 @@ pub async fn due(req: Request, ctx: &Ctx) -> AppResult<Response> {
     let db = &ctx.db;
     let results = db
         .batch(vec![
+            // The most urgent items first (index due_items_board: a community's scope reads them
+            // in index order and stops at the limit), then the names for those only.
             db.statement(
-                "SELECT i.elder_id, e.name, r.name AS community, a.name AS responsible_name, i.tier, i.kind, i.mode, \
-                   i.count, i.per, i.done, i.next_due_by, i.overdue, i.surge, d.last_visit, e.region_code, \
-                   CASE WHEN ?3 THEN e.address ELSE '' END AS address, CASE WHEN ?3 THEN i.status END AS status \
-                 FROM due_items i JOIN elders e ON e.id = i.elder_id JOIN due_elders d ON d.elder_id = i.elder_id \
-                 LEFT JOIN regions r ON r.code = e.region_code LEFT JOIN accounts a ON a.id = e.responsible_id \
-                 WHERE i.region_code BETWEEN ?1 AND ?2 \
-                 ORDER BY i.overdue DESC, i.tier_rank, i.next_due_by, i.elder_id, i.rank LIMIT ?4",
+                &format!(
+                    "SELECT i.elder_id, e.name, r.name AS community, a.name AS responsible_name, i.tier, i.kind, i.mode, \
+                       i.count, i.per, i.done, i.next_due_by, i.overdue, i.surge, d.last_visit, e.region_code, \
+                       CASE WHEN ?3 THEN e.address ELSE '' END AS address, CASE WHEN ?3 THEN i.status END AS status \
+                     FROM (SELECT * FROM due_items WHERE {scope} \
+                           ORDER BY overdue DESC, tier_rank, next_due_by, elder_id, rank LIMIT ?4) i \
+                     JOIN elders e ON e.id = i.elder_id JOIN due_elders d ON d.elder_id = i.elder_id \
+                     LEFT JOIN regions r ON r.code = e.region_code LEFT JOIN accounts a ON a.id = e.responsible_id \
+                     ORDER BY i.overdue DESC, i.tier_rank, i.next_due_by, i.elder_id, i.rank",
+                    scope = if lo == hi { "region_code = ?1" } else { "region_code BETWEEN ?1 AND ?2" }
+                ),
                 args![lo.as_str(), hi.as_str(), !compact, limit as i64],
             )?,
             db.statement(
