@@ -24,6 +24,7 @@ pub mod classify;
 pub mod date;
 pub mod decimal;
 pub mod demo;
+pub mod due_state;
 pub mod elder;
 pub mod escalation;
 pub mod evidence;

@@ -327,6 +327,16 @@ impl PolicyTimeline {
     pub fn versions(&self) -> &[PolicyProfile] {
         &self.history.versions
     }
+
+    /// The first effective date after `date` (when the profile in force may change next).
+    pub fn next_change_after(&self, date: NaiveDate) -> Option<NaiveDate> {
+        self.history
+            .versions
+            .iter()
+            .map(|p| p.effective_from)
+            .filter(|from| *from > date)
+            .min()
+    }
 }
 
 /// Why a month operation is refused; [`MonthCloseError::field`] names the field.

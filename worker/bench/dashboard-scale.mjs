@@ -94,6 +94,13 @@ try {
 }
 report.rows.push(await timed('GET /api/elders?page_size=50 (paged list, page 1)', '/api/elders?page_size=50', coord2));
 report.rows.push(await timed('GET /api/elders?q=wxy&page_size=50 (server-side search)', '/api/elders?q=wxy&page_size=50', coord2));
+// Issue 15: the first board read after the bulk load recomputes every stale row of the due
+// state (the roll-over); later reads only read the table. Timed apart.
+{
+  const first = await call('GET', '/api/due?limit=5000&format=rows', coord2);
+  report.due_first_read = { ms: Math.round(first.ms), d1_ms: first.d1Ms, statements: first.statements };
+  console.error(`first GET /api/due after the bulk load (recomputes the stale due rows): ${report.due_first_read.ms} ms (D1 wait ${first.d1Ms} ms, ${first.statements} statements)`);
+}
 report.rows.push(await timed(`GET /api/due?limit=5000 (${report.community_elders} elders)`, '/api/due?limit=5000', coord2));
 report.rows.push(await timed(`GET /api/due?limit=5000&format=rows (${report.community_elders} elders, the board's compact answer)`, '/api/due?limit=5000&format=rows', coord2));
 
@@ -130,4 +137,25 @@ report.rows.push({
   runs_ms: dashboard.map(Math.round),
 });
 console.error(`dashboard load (13 months): median ${report.rows.at(-1).median_ms} ms (min ${report.rows.at(-1).min_ms})`);
+
+// Issue 15: the daily ladder pass over the whole district (POST /api/dev/ladder, DEV_SEED only:
+// the scheduled trigger's pass, as of today, for every community). The first pass after the bulk
+// load also recomputes the due rows the board has not read yet and writes every step reached;
+// the next passes of the same day are the steady state (rows fresh, steps written). Worker time
+// = wall time − time waiting for D1 (x-d1-ms).
+const today = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+report.ladder = [];
+for (let run = 0; run < 3; run++) {
+  const start = performance.now();
+  const res = await fetch(`${BASE}/api/dev/ladder`, { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ today, region: '120101' }) });
+  const text = await res.text();
+  const ms = performance.now() - start;
+  if (!res.ok) throw new Error(`ladder: ${res.status} ${text.slice(0, 300)}`);
+  const d1 = Number(res.headers.get('x-d1-ms'));
+  const row = { run, ms: Math.round(ms), d1_ms: d1, worker_ms: Math.round(ms - d1), round_trips: Number(res.headers.get('x-d1-round-trips')),
+    statements: Number(res.headers.get('x-d1-statements')), outcome: JSON.parse(text).outcome };
+  report.ladder.push(row);
+  console.error(`ladder pass ${run} over ${report.city_elders} elders: ${row.ms} ms (D1 wait ${d1} ms, worker ${row.worker_ms} ms), ${JSON.stringify(row.outcome)}`);
+}
 console.log(JSON.stringify(report, null, 2));

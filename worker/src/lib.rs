@@ -17,6 +17,7 @@
 pub mod auth;
 pub mod context;
 pub mod crypto;
+pub mod due_state;
 pub mod error;
 pub mod evidence;
 pub mod handlers;
@@ -205,6 +206,7 @@ pub async fn route(req: Request, ctx: &Ctx) -> AppResult<Response> {
         (Post, ["api", "dev", "seed"]) => dev::seed(req, ctx).await,
         (Post, ["api", "dev", "bulk"]) => dev::bulk(req, ctx).await,
         (Post, ["api", "dev", "ladder"]) => handlers::escalation::dev_ladder(req, ctx).await,
+        (Post, ["api", "dev", "due", "check"]) => due_state::dev_check(req, ctx).await,
 
         (_, ["api", ..]) if is_known_path(&segments) => Err(AppError::MethodNotAllowed),
         (_, ["api", ..]) => Err(AppError::NotFound),
@@ -247,6 +249,7 @@ fn is_known_path(segments: &[&str]) -> bool {
             | ["api", "stats", "monthly"]
             | ["api", "conflicts", _, "resolve"]
             | ["api", "dev", "seed" | "bulk" | "ladder"]
+            | ["api", "dev", "due", "check"]
             | ["api", "setup", "first-admin"]
     )
 }

@@ -15,7 +15,7 @@ use tanfang_domain::date::Per;
 use tanfang_domain::elder::ElderFacts;
 use tanfang_domain::policy::{Kind, RequiredMode, Requirement, VisitMode};
 use tanfang_domain::rate::{MonthlyTally, TallyRow};
-use tanfang_domain::schedule::{due_list, DueInput, Surge, VisitFact};
+use tanfang_domain::schedule::{Surge, VisitFact};
 use tanfang_domain::sync::{ConflictResolution, FieldVersions};
 use worker::{Request, Response};
 
@@ -435,22 +435,6 @@ pub async fn assign(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     http::json(&json!({"assigned": elders.len()}))
 }
 
-#[derive(Deserialize)]
-struct DueElderRow {
-    id: String,
-    name: String,
-    region_code: String,
-    community: Option<String>,
-    address: String,
-    responsible_name: Option<String>,
-    /// The classification facts of the file ([`FACTS_SQL`]), picked out by SQLite.
-    facts: String,
-    consent: String,
-    /// The elder's visits since the board's horizon, written by SQLite as one text
-    /// ([`parse_visits`]) rather than one row each.
-    visits: Option<String>,
-}
-
 /// The visits of one elder as the due board reads them: `date US mode US kind` per visit,
 /// visits separated by RS (SQLite's `group_concat`); a visit that does not read is left out.
 pub(crate) fn parse_visits(text: &str) -> Vec<VisitFact> {
@@ -555,7 +539,7 @@ struct DueOut<'a> {
     responsible_name: Option<&'a str>,
     tier: &'a str,
     last_visit_date: Option<String>,
-    status: &'a tanfang_domain::schedule::RequirementStatus,
+    status: Option<Box<serde_json::value::RawValue>>,
 }
 
 #[derive(Deserialize)]
@@ -590,9 +574,11 @@ pub(crate) fn surge_rows_to_domain(rows: &[SurgeRow]) -> Vec<Surge> {
 }
 
 /// `GET /api/due?region=&limit=[&format=rows]`: the due board of the caller's subtree (domain
-/// schedule), most urgent first. Declined elders are listed apart, not as due. Every elder of
-/// the scope is classified and scheduled by the domain on each request, so a change of policy
-/// profile or an elder reaching an age boundary shows at once.
+/// schedule), most urgent first. Declined elders are listed apart, not as due. The items are
+/// read from the incremental due state (`crate::due_state`, issue 15): the rows of the scope
+/// that are stale today (an input written, a period rolled over, an age boundary, a surge or a
+/// policy version taking effect) are recomputed by the domain first, the rest are read as they
+/// are, so a change of policy profile or an elder reaching an age boundary still shows at once.
 ///
 /// `format=rows` answers the board's compact form: only the fields the board draws, filters and
 /// reassigns by, each item an array in the order of domain's `DUE_BOARD_COLUMNS` (~130 bytes an
@@ -614,101 +600,62 @@ pub async fn due(req: Request, ctx: &Ctx) -> AppResult<Response> {
         .min(5000);
     let compact = query_param(&req, "format").as_deref() == Some("rows");
     let today = ctx.today();
-    let since = (today - chrono::Duration::days(400)).to_string();
+    // Issue 15: the rows of the scope that are stale today are recomputed first (usually none);
+    // the board then reads the table (crate::due_state).
+    crate::due_state::roll_over(ctx, &lo, &hi, today).await?;
     let db = &ctx.db;
     let results = db
-        .batch(
-            vec![
+        .batch(vec![
+            // The most urgent items first (index due_items_board: a community's scope reads them
+            // in index order and stops at the limit), then the names for those only.
             db.statement(
                 &format!(
-                    "SELECT e.id, e.name, e.region_code, r.name AS community, CASE WHEN ?3 THEN e.address ELSE '' END AS address, \
-                     a.name AS responsible_name, COALESCE(e.facts, {FACTS_SQL}) AS facts, e.consent, \
-                     (SELECT group_concat(v.date || char(31) || v.mode || char(31) || v.kind, char(30)) \
-                       FROM visits v WHERE v.elder_id = e.id AND v.date >= ?4) AS visits \
-                     FROM elders e LEFT JOIN regions r ON r.code = e.region_code LEFT JOIN accounts a ON a.id = e.responsible_id \
-                     WHERE e.region_code BETWEEN ?1 AND ?2 AND e.in_scope = 1"
+                    "SELECT i.elder_id, e.name, r.name AS community, a.name AS responsible_name, i.tier, i.kind, i.mode, \
+                       i.count, i.per, i.done, i.next_due_by, i.overdue, i.surge, d.last_visit, e.region_code, \
+                       CASE WHEN ?3 THEN e.address ELSE '' END AS address, CASE WHEN ?3 THEN i.status END AS status \
+                     FROM (SELECT * FROM due_items WHERE {scope} \
+                           ORDER BY overdue DESC, tier_rank, next_due_by, elder_id, rank LIMIT ?4) i \
+                     JOIN elders e ON e.id = i.elder_id JOIN due_elders d ON d.elder_id = i.elder_id \
+                     LEFT JOIN regions r ON r.code = e.region_code LEFT JOIN accounts a ON a.id = e.responsible_id \
+                     ORDER BY i.overdue DESC, i.tier_rank, i.next_due_by, i.elder_id, i.rank",
+                    scope = if lo == hi { "region_code = ?1" } else { "region_code BETWEEN ?1 AND ?2" }
                 ),
-                args![lo.as_str(), hi.as_str(), !compact, since],
+                args![lo.as_str(), hi.as_str(), !compact, limit as i64],
             )?,
             db.statement(
-                "SELECT id, region_code, title, start_date, end_date, tiers, categories, requirement FROM surges \
-                 WHERE start_date <= ?1 AND end_date >= ?1",
-                args![today.to_string()],
+                "SELECT COUNT(*) AS n FROM due_items WHERE region_code BETWEEN ?1 AND ?2",
+                args![lo.as_str(), hi.as_str()],
             )?,
-        ]
-        .into_iter()
-        // The policy timeline (issue 16): the version in force today.
-        .chain(crate::handlers::months::timeline_statements(db)?)
-        .collect())
+            db.statement(
+                "SELECT e.id, e.name, r.name AS community FROM elders e LEFT JOIN regions r ON r.code = e.region_code \
+                 WHERE e.region_code BETWEEN ?1 AND ?2 AND e.in_scope = 1 AND e.consent = 'declined'",
+                args![lo.as_str(), hi.as_str()],
+            )?,
+        ])
         .await?;
-    let profile = crate::handlers::months::profile_in_force(
-        &crate::handlers::months::timeline_from(&results[2..])?,
-        today,
-    );
-    let elders = rows::<DueElderRow>(&results[0])?;
-    let visits_by_elder: HashMap<&str, Vec<VisitFact>> = elders
-        .iter()
-        .filter_map(|e| Some((e.id.as_str(), parse_visits(e.visits.as_deref()?))))
-        .collect();
-    let surges = surge_rows_to_domain(&rows::<SurgeRow>(&results[1])?);
-    let mut classified = Vec::new();
-    let mut declined = Vec::new();
-    for elder in &elders {
-        if elder.consent == "declined" {
-            declined
-                .push(json!({"id": elder.id, "name": elder.name, "community": elder.community}));
-            continue;
-        }
-        let Some(facts) = facts_from_row(&elder.id, &elder.region_code, &elder.facts) else {
-            continue;
-        };
-        if let Ok(classification) = tanfang_domain::classify::classify(&facts, &profile, today) {
-            classified.push((elder, classification));
-        }
-    }
-    let empty: Vec<VisitFact> = Vec::new();
-    let inputs: Vec<DueInput<'_>> = classified
-        .iter()
-        .map(|(elder, classification)| DueInput {
-            elder_id: &elder.id,
-            classification,
-            visits: visits_by_elder
-                .get(elder.id.as_str())
-                .map(Vec::as_slice)
-                .unwrap_or(&empty),
-        })
-        .collect();
-    let items = due_list(&inputs, &surges, today);
-    let by_id: HashMap<&str, &DueElderRow> = elders.iter().map(|e| (e.id.as_str(), e)).collect();
-    let total = items.len();
-    let last_visit = |id: &str| {
-        visits_by_elder
-            .get(id)
-            .and_then(|v| v.iter().map(|f| f.date).max())
-    };
+    let items = rows::<DueItemRow>(&results[0])?;
+    let total = rows::<CountRow>(&results[1])?.first().map_or(0, |c| c.n);
+    let declined = rows::<DeclinedRow>(&results[2])?;
     let today_text = today.to_string();
     if compact {
         let rows: Vec<DueRowOut<'_>> = items
             .iter()
-            .take(limit)
-            .map(|item| {
-                let elder = by_id.get(item.elder_id.as_str());
-                let status = &item.status;
+            .map(|i| {
                 (
-                    item.elder_id.as_str(),
-                    elder.map(|e| e.name.as_str()),
-                    elder.and_then(|e| e.community.as_deref()),
-                    elder.and_then(|e| e.responsible_name.as_deref()),
-                    item.tier.as_str(),
-                    status.requirement.kind,
-                    status.requirement.mode,
-                    status.requirement.count,
-                    status.requirement.per,
-                    status.done,
-                    status.next_due_by,
-                    status.overdue as u8,
-                    status.surge.as_deref(),
-                    last_visit(&item.elder_id),
+                    i.elder_id.as_str(),
+                    Some(i.name.as_str()),
+                    i.community.as_deref(),
+                    i.responsible_name.as_deref(),
+                    i.tier.as_str(),
+                    i.kind,
+                    i.mode,
+                    i.count,
+                    i.per,
+                    i.done,
+                    i.next_due_by,
+                    i.overdue,
+                    i.surge.as_deref(),
+                    i.last_visit,
                 )
             })
             .collect();
@@ -722,23 +669,55 @@ pub async fn due(req: Request, ctx: &Ctx) -> AppResult<Response> {
     }
     let list: Vec<DueOut<'_>> = items
         .iter()
-        .take(limit)
-        .map(|item| {
-            let elder = by_id.get(item.elder_id.as_str());
-            DueOut {
-                elder_id: &item.elder_id,
-                name: elder.map(|e| e.name.as_str()),
-                community: elder.and_then(|e| e.community.as_deref()),
-                region_code: elder.map(|e| e.region_code.as_str()),
-                address: elder.map(|e| e.address.as_str()),
-                responsible_name: elder.and_then(|e| e.responsible_name.as_deref()),
-                tier: &item.tier,
-                last_visit_date: last_visit(&item.elder_id).map(|d| d.to_string()),
-                status: &item.status,
-            }
+        .map(|i| DueOut {
+            elder_id: &i.elder_id,
+            name: Some(i.name.as_str()),
+            community: i.community.as_deref(),
+            region_code: Some(i.region_code.as_str()),
+            address: Some(i.address.as_str()),
+            responsible_name: i.responsible_name.as_deref(),
+            tier: &i.tier,
+            last_visit_date: i.last_visit.map(|d| d.to_string()),
+            status: i
+                .status
+                .as_deref()
+                .and_then(|s| serde_json::value::RawValue::from_string(s.to_string()).ok()),
         })
         .collect();
     http::json(&json!({"today": today_text, "total": total, "items": list, "declined": declined}))
+}
+
+#[derive(Deserialize)]
+struct DueItemRow {
+    elder_id: String,
+    name: String,
+    community: Option<String>,
+    responsible_name: Option<String>,
+    tier: String,
+    kind: Kind,
+    mode: RequiredMode,
+    count: u32,
+    per: Per,
+    done: u32,
+    next_due_by: chrono::NaiveDate,
+    overdue: u8,
+    surge: Option<String>,
+    last_visit: Option<chrono::NaiveDate>,
+    region_code: String,
+    address: String,
+    status: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct CountRow {
+    n: i64,
+}
+
+#[derive(Deserialize, serde::Serialize)]
+struct DeclinedRow {
+    id: String,
+    name: String,
+    community: Option<String>,
 }
 
 #[derive(Deserialize)]

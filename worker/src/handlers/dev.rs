@@ -17,6 +17,9 @@ pub fn account_id(login: &str) -> String {
 }
 
 const TABLES: &[&str] = &[
+    // the due state (0170): rebuilt from the rest
+    "due_items",
+    "due_elders",
     // closed months (0150, 0151): inputs reference their close, closes reference regions
     "held_late_visits",
     "month_corrections",

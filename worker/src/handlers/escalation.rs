@@ -26,16 +26,14 @@ use crate::args;
 use crate::auth::{require, Role};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
-use crate::handlers::admin::{facts_from_row, parse_visits, surge_rows_to_domain, SurgeRow};
 use crate::http::{self, query_param};
 use crate::store::{rows, subtree_range, Statement, CURRENT_CURSOR, NEW_CURSOR_SQL};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use tanfang_domain::escalation::{escalations, Step, Substitute};
+use tanfang_domain::escalation::{Step, Substitute};
 use tanfang_domain::missed::MissedReason;
-use tanfang_domain::policy::PolicyProfile;
 use tanfang_domain::schedule::{RequirementStatus, State};
 use worker::{Method, Request, Response};
 
@@ -76,14 +74,14 @@ pub fn reason_label(reason: &str) -> &'static str {
 struct PassElderRow {
     id: String,
     name: String,
+    #[allow(dead_code)]
     region_code: String,
-    facts: String,
-    consent: String,
     responsible_id: Option<String>,
     backup_id: Option<String>,
     responsible_phone: Option<String>,
     backup_phone: Option<String>,
-    visits: Option<String>,
+    /// `due_elders.ladder`: the ladder's entries as of the row's computation.
+    ladder: String,
 }
 
 #[derive(Deserialize)]
@@ -131,49 +129,30 @@ pub struct PassOutcome {
     pub sms: usize,
 }
 
-/// Everything a pass needs that is the same for every scope.
+/// Everything a pass needs that is the same for every scope (the profile and surges are the
+/// due state's: `crate::due_state`).
 struct PassSetting {
-    profile: PolicyProfile,
-    surges: Vec<tanfang_domain::schedule::Surge>,
     coordinators: Vec<CoordinatorRow>,
     sms: bool,
 }
 
-async fn pass_setting(ctx: &Ctx, today: NaiveDate) -> AppResult<PassSetting> {
+async fn pass_setting(ctx: &Ctx, _today: NaiveDate) -> AppResult<PassSetting> {
     let db = &ctx.db;
     let results = db
-        .batch(
-            vec![
-                db.statement(
-                    "SELECT id, region_code, title, start_date, end_date, tiers, categories, requirement FROM surges \
-                     WHERE start_date <= ?1 AND end_date >= ?1",
-                    args![today.to_string()],
-                )?,
-                db.statement(
-                    "SELECT key, value FROM settings WHERE key = 'escalation_sms'",
-                    vec![],
-                )?,
-                db.statement(
-                    "SELECT id, region_code, phone FROM accounts WHERE role = 'coordinator' AND disabled = 0",
-                    vec![],
-                )?,
-            ]
-            .into_iter()
-            // The policy timeline (issue 16): the version in force on the pass's day, as the
-            // due board reads it.
-            .chain(crate::handlers::months::timeline_statements(db)?)
-            .collect(),
-        )
+        .batch(vec![
+            db.statement(
+                "SELECT key, value FROM settings WHERE key = 'escalation_sms'",
+                vec![],
+            )?,
+            db.statement(
+                "SELECT id, region_code, phone FROM accounts WHERE role = 'coordinator' AND disabled = 0",
+                vec![],
+            )?,
+        ])
         .await?;
-    let settings = rows::<Setting>(&results[1])?;
-    let profile = crate::handlers::months::profile_in_force(
-        &crate::handlers::months::timeline_from(&results[3..])?,
-        today,
-    );
+    let settings = rows::<Setting>(&results[0])?;
     Ok(PassSetting {
-        profile,
-        surges: surge_rows_to_domain(&rows::<SurgeRow>(&results[0])?),
-        coordinators: rows::<CoordinatorRow>(&results[2])?,
+        coordinators: rows::<CoordinatorRow>(&results[1])?,
         sms: settings
             .iter()
             .any(|s| s.key == "escalation_sms" && s.value == "1"),
@@ -323,23 +302,25 @@ async fn pass_scope(
     outcome: &mut PassOutcome,
 ) -> AppResult<()> {
     let db = &ctx.db;
+    // Issue 15: the pass reads the incremental due state; the scope's rows that are stale on
+    // the pass's day are recomputed first (crate::due_state).
+    crate::due_state::roll_over(ctx, scope, scope, today).await?;
     let since = (today - chrono::Duration::days(HORIZON_DAYS)).to_string();
     let only = only_elders.map(serde_json::to_string).transpose()?;
-    let facts_sql = crate::handlers::admin::FACTS_SQL;
+    // Only elders with an unmet requirement at a step by today, or with a step not cleared yet
+    // (it may be met now): every other elder has nothing to write.
     let results = db
         .batch(vec![
             db.statement(
-                &format!(
-                    "SELECT e.id, e.name, e.region_code, COALESCE(e.facts, {facts_sql}) AS facts, e.consent, \
-                     e.responsible_id, e.backup_id, ra.phone AS responsible_phone, ba.phone AS backup_phone, \
-                     (SELECT group_concat(v.date || char(31) || v.mode || char(31) || v.kind, char(30)) \
-                       FROM visits v WHERE v.elder_id = e.id AND v.date >= ?2) AS visits \
-                     FROM elders e LEFT JOIN accounts ra ON ra.id = e.responsible_id \
-                     LEFT JOIN accounts ba ON ba.id = e.backup_id \
-                     WHERE e.region_code = ?1 AND e.in_scope = 1 \
-                     AND (?3 IS NULL OR e.id IN (SELECT value FROM json_each(?3)))"
-                ),
-                args![scope, since.as_str(), only.clone()],
+                "SELECT e.id, e.name, e.region_code, e.responsible_id, e.backup_id, ra.phone AS responsible_phone, \
+                   ba.phone AS backup_phone, d.ladder \
+                 FROM due_elders d JOIN elders e ON e.id = d.elder_id \
+                 LEFT JOIN accounts ra ON ra.id = e.responsible_id LEFT JOIN accounts ba ON ba.id = e.backup_id \
+                 WHERE d.region_code = ?1 AND d.tier IS NOT NULL \
+                 AND (d.attention_on <= ?4 OR d.elder_id IN (SELECT s.elder_id FROM escalation_steps s \
+                      WHERE s.community_code = ?1 AND s.cleared_on IS NULL AND s.period_end >= ?2)) \
+                 AND (?3 IS NULL OR e.id IN (SELECT value FROM json_each(?3)))",
+                args![scope, since.as_str(), only.clone(), today.to_string()],
             )?,
             db.statement(
                 "SELECT elder_id, requirement, period_start, step, cleared_on, reason, reason_text, reason_at \
@@ -379,29 +360,11 @@ async fn pass_scope(
     let mut touched: BTreeSet<&str> = BTreeSet::new();
     for elder in &elders {
         outcome.elders += 1;
-        if elder.consent == "declined" {
-            continue;
+        let mut entries: Vec<tanfang_domain::escalation::RequirementEscalation> =
+            serde_json::from_str(&elder.ladder)?;
+        for entry in &mut entries {
+            entry.step = tanfang_domain::due_state::step_on(entry, today);
         }
-        let Some(facts) = facts_from_row(&elder.id, &elder.region_code, &elder.facts) else {
-            continue;
-        };
-        let Ok(classification) =
-            tanfang_domain::classify::classify(&facts, &setting.profile, today)
-        else {
-            continue;
-        };
-        let visits = elder
-            .visits
-            .as_deref()
-            .map(parse_visits)
-            .unwrap_or_default();
-        let entries = escalations(
-            &classification,
-            &visits,
-            &setting.surges,
-            &setting.profile.escalation,
-            today,
-        );
         for entry in &entries {
             let status = &entry.status;
             let key = requirement_key(status);
