@@ -541,6 +541,43 @@ pub struct GeoPoint {
 impl Eq for GeoPoint {}
 
 impl GeoPoint {
+    /// Reads a point as a coordinator types or pastes it from a map: "纬度, 经度" — latitude
+    /// first, separated by a comma (half or full width) or spaces, e.g. `35.4153, 116.5871`.
+    /// Empty text is no point. An error names `field`.
+    pub fn parse_text(text: &str, field: &str) -> Result<Option<GeoPoint>, FieldError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let format_error = || {
+            FieldError::new(
+                field,
+                "请按“纬度, 经度”填写，例如 35.4153, 116.5871 \
+                 (enter latitude, longitude, e.g. 35.4153, 116.5871)",
+            )
+        };
+        let parts: Vec<&str> = text
+            .split(|c: char| c == ',' || c == '，' || c.is_whitespace())
+            .filter(|part| !part.is_empty())
+            .collect();
+        let [lat, lon] = parts.as_slice() else {
+            return Err(format_error());
+        };
+        let (Ok(lat), Ok(lon)) = (lat.parse::<f64>(), lon.parse::<f64>()) else {
+            return Err(format_error());
+        };
+        let point = GeoPoint { lat, lon };
+        match point.problems(field).into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(Some(point)),
+        }
+    }
+
+    /// The text `parse_text` reads back: "纬度, 经度".
+    pub fn to_text(&self) -> String {
+        format!("{}, {}", self.lat, self.lon)
+    }
+
     /// The problems of this point, each naming `{prefix}.lat` / `{prefix}.lon`.
     pub fn problems(&self, prefix: &str) -> Vec<FieldError> {
         let mut errors = Vec::new();

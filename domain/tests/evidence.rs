@@ -327,3 +327,44 @@ fn only_district_and_above_see_coordinates() {
         "an administrator sees coordinates"
     );
 }
+
+/// The console's 住址坐标 field: what a coordinator types, and what the file then holds (or
+/// the error, naming the field).
+fn check_home_text(text: &str, expected: Expect) {
+    let answer = match GeoPoint::parse_text(text, "location") {
+        Ok(Some(point)) => format!("lat {} lon {}", point.lat, point.lon),
+        Ok(None) => "none".to_string(),
+        Err(error) => format!("{}: {}", error.field, error.message),
+    };
+    expected.assert_eq(&answer);
+}
+
+#[test]
+fn the_home_point_is_typed_as_latitude_comma_longitude() {
+    check_home_text("", expect!["none"]);
+    check_home_text("   ", expect!["none"]);
+    check_home_text("39.12, 117.2", expect!["lat 39.12 lon 117.2"]);
+    check_home_text("39.12，117.2", expect!["lat 39.12 lon 117.2"]);
+    check_home_text(" 39.12 117.2 ", expect!["lat 39.12 lon 117.2"]);
+    check_home_text(
+        "39.12",
+        expect!["location: 请按“纬度, 经度”填写，例如 35.4153, 116.5871 (enter latitude, longitude, e.g. 35.4153, 116.5871)"],
+    );
+    check_home_text(
+        "39.12, 117.2, 5",
+        expect!["location: 请按“纬度, 经度”填写，例如 35.4153, 116.5871 (enter latitude, longitude, e.g. 35.4153, 116.5871)"],
+    );
+    check_home_text(
+        "北纬39, 117",
+        expect!["location: 请按“纬度, 经度”填写，例如 35.4153, 116.5871 (enter latitude, longitude, e.g. 35.4153, 116.5871)"],
+    );
+    // Longitude first (a common slip with some map apps) puts the latitude out of range.
+    check_home_text(
+        "117.2, 39.12",
+        expect!["location.lat: 纬度须在 −90 到 90 之间 (latitude must be between −90 and 90)"],
+    );
+    check_home_text(
+        "NaN, 117",
+        expect!["location.lat: 纬度须在 −90 到 90 之间 (latitude must be between −90 and 90)"],
+    );
+}

@@ -239,6 +239,12 @@ const TABLE: &[Text] = &[
     ("file.region", "所在社区（村）", "Community / village"),
     ("file.choose", "请选择", "Choose"),
     ("file.detail", "详细地址（楼栋门牌/村组户号）", "Address detail"),
+    ("file.location", "住址坐标（纬度, 经度，选填）", "Home coordinates (latitude, longitude, optional)"),
+    (
+        "file.location_hint",
+        "从地图复制坐标；用于核对上门探访的定位，不发送到志愿者手机",
+        "Copy from a map; used to check home visits' locations, never sent to volunteers' phones",
+    ),
     ("file.lives_at_registration", "居住在户籍所在地", "Lives at the household-registration place"),
     ("file.registration_region", "户籍所在地区划代码（人户分离时）", "Registration region code (if living elsewhere)"),
     ("file.contacts", "紧急联系人（子女优先）", "Emergency contacts (children first)"),
