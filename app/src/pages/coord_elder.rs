@@ -259,11 +259,9 @@ fn LocationField(
     problem: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let text = RwSignal::new(file.with_untracked(|f| {
-        f.location
-            .map(|point| point.to_text())
-            .unwrap_or_default()
-    }));
+    let text = RwSignal::new(
+        file.with_untracked(|f| f.location.map(|point| point.to_text()).unwrap_or_default()),
+    );
     let invalid = Memo::new(move |_| {
         errors.with(|list| list.iter().any(|(f, _)| field_matches(f, "location")))
     });
