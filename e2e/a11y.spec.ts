@@ -156,7 +156,7 @@ test.describe('accessibility (axe, no serious or critical violations)', () => {
     const coord = logins.find((entry) => entry.login === 'coord')!;
     await page.goto('/groups/review');
     const form = page.getByTestId('group-login-form');
-    await expect(form.or(page.locator('[data-testid]').first())).toBeVisible();
+    await expect(form.or(page.locator('[data-testid]')).first()).toBeVisible();
     if (await form.isVisible()) {
       await page.getByTestId('group-login').fill(coord.login);
       await page.getByTestId('group-password').fill(coord.password);
