@@ -9,19 +9,13 @@
 
 use chrono::Days;
 use proptest::prelude::*;
-use tanfang_domain::date::{NaiveDate, Per};
+use tanfang_domain::date::NaiveDate;
 use tanfang_domain::due_state::{due_state, DueInputs};
 use tanfang_domain::elder::{Capability, Category, Consent, ElderFacts};
-use tanfang_domain::policy::{Kind, PolicyId, PolicyProfile, RequiredMode, Requirement, VisitMode};
-use tanfang_domain::schedule::{Surge, VisitFact};
+use tanfang_domain::policy::{PolicyId, PolicyProfile};
 
-fn base_day() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()
-}
-
-fn date_between(from: NaiveDate, days: u32) -> impl Strategy<Value = NaiveDate> {
-    (0..days).prop_map(move |n| from + Days::new(n as u64))
-}
+mod strategies;
+use strategies::{any_surge, any_visit, base_day, date_between};
 
 /// Elders aged 58–99 (some turn 60 or 80 inside the window), born on any day (29 Feb too).
 fn any_facts() -> impl Strategy<Value = ElderFacts> {
@@ -55,52 +49,14 @@ fn any_facts() -> impl Strategy<Value = ElderFacts> {
         })
 }
 
-fn any_visit() -> impl Strategy<Value = VisitFact> {
-    (
-        date_between(base_day() - Days::new(400), 900),
-        proptest::sample::select(VisitMode::ALL.to_vec()),
-        proptest::sample::select(vec![Kind::Visit, Kind::Visit, Kind::CommunityHelp]),
-    )
-        .prop_map(|(date, mode, kind)| VisitFact { date, mode, kind })
-}
-
-fn any_requirement() -> impl Strategy<Value = Requirement> {
-    (
-        proptest::sample::select(vec![Kind::Visit, Kind::CommunityHelp]),
-        proptest::sample::select(vec![RequiredMode::Home, RequiredMode::Any]),
-        1u32..=3,
-        proptest::sample::select(Per::ALL.to_vec()),
-    )
-        .prop_map(|(kind, mode, count, per)| Requirement::new(kind, mode, count, per))
-}
-
-fn any_surge() -> impl Strategy<Value = Surge> {
-    (
-        date_between(base_day(), 400),
-        0u64..60,
-        any_requirement(),
-        proptest::sample::select(vec!["", "610926", "4407"]),
-    )
-        .prop_map(|(start, length, requirement, region)| Surge {
-            id: format!("s{start}+{length}"),
-            region_prefix: region.to_string(),
-            start,
-            end: start + Days::new(length),
-            tiers: vec![],
-            categories: vec![],
-            requirement,
-            reason: "寒潮".into(),
-        })
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
     #[test]
     fn a_stored_state_is_the_recomputed_one_until_valid_until(
         facts in any_facts(),
-        visits in proptest::collection::vec(any_visit(), 0..12),
-        surges in proptest::collection::vec(any_surge(), 0..3),
+        visits in proptest::collection::vec(any_visit(400, 900), 0..12),
+        surges in proptest::collection::vec(any_surge(60), 0..3),
         policy in proptest::sample::select(PolicyId::ALL.to_vec()),
         next_change in proptest::option::of(date_between(base_day(), 500)),
         computed_on in date_between(base_day(), 400),

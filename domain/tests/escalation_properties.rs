@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use chrono::Days;
 use proptest::prelude::*;
 use tanfang_domain::classify::{classify, Classification};
-use tanfang_domain::date::{NaiveDate, Per};
+use tanfang_domain::date::NaiveDate;
 use tanfang_domain::elder::{Capability, Category, Consent, ElderFacts};
 use tanfang_domain::escalation::{
     escalations, EscalationPolicy, RequirementEscalation, Step, Thresholds,
@@ -23,13 +23,8 @@ use tanfang_domain::escalation::{
 use tanfang_domain::policy::{Kind, PolicyId, PolicyProfile, RequiredMode, Requirement, VisitMode};
 use tanfang_domain::schedule::{Surge, VisitFact};
 
-fn base_day() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()
-}
-
-fn date_between(from: NaiveDate, days: u32) -> impl Strategy<Value = NaiveDate> {
-    (0..days).prop_map(move |n| from + Days::new(n as u64))
-}
+mod strategies;
+use strategies::{any_requirement, any_surge, any_visit, base_day, date_between};
 
 /// Special-needs elders aged 60–99 of every shape (so every tier of every policy is reached).
 fn any_facts() -> impl Strategy<Value = ElderFacts> {
@@ -54,44 +49,6 @@ fn any_facts() -> impl Strategy<Value = ElderFacts> {
             consent: Consent::Accepted,
             region_code: Some("610926100001".into()),
             ..ElderFacts::default()
-        })
-}
-
-fn any_visit() -> impl Strategy<Value = VisitFact> {
-    (
-        date_between(base_day() - Days::new(200), 800),
-        proptest::sample::select(VisitMode::ALL.to_vec()),
-        proptest::sample::select(vec![Kind::Visit, Kind::Visit, Kind::CommunityHelp]),
-    )
-        .prop_map(|(date, mode, kind)| VisitFact { date, mode, kind })
-}
-
-fn any_requirement() -> impl Strategy<Value = Requirement> {
-    (
-        proptest::sample::select(vec![Kind::Visit, Kind::CommunityHelp]),
-        proptest::sample::select(vec![RequiredMode::Home, RequiredMode::Any]),
-        1u32..=3,
-        proptest::sample::select(Per::ALL.to_vec()),
-    )
-        .prop_map(|(kind, mode, count, per)| Requirement::new(kind, mode, count, per))
-}
-
-fn any_surge() -> impl Strategy<Value = Surge> {
-    (
-        date_between(base_day(), 400),
-        0u64..40,
-        any_requirement(),
-        proptest::sample::select(vec!["", "610926", "4407"]),
-    )
-        .prop_map(|(start, length, requirement, region)| Surge {
-            id: format!("s{start}+{length}"),
-            region_prefix: region.to_string(),
-            start,
-            end: start + Days::new(length),
-            tiers: vec![],
-            categories: vec![],
-            requirement,
-            reason: "寒潮".into(),
         })
 }
 
@@ -192,8 +149,8 @@ proptest! {
     fn steps_in_order_and_met_never_escalates(
         facts in any_facts(),
         policy_id in proptest::sample::select(PolicyId::ALL.to_vec()),
-        visits in proptest::collection::vec(any_visit(), 0..40),
-        surges in proptest::collection::vec(any_surge(), 0..2),
+        visits in proptest::collection::vec(any_visit(200, 800), 0..40),
+        surges in proptest::collection::vec(any_surge(40), 0..2),
         near in proptest::collection::vec(any_surge_shape(), 0..3),
         policy in any_policy(),
         today in date_between(base_day(), 400),
@@ -235,8 +192,8 @@ proptest! {
     fn non_qualifying_visit_never_lowers_the_step(
         facts in any_facts(),
         policy_id in proptest::sample::select(PolicyId::ALL.to_vec()),
-        visits in proptest::collection::vec(any_visit(), 0..30),
-        surges in proptest::collection::vec(any_surge(), 0..3),
+        visits in proptest::collection::vec(any_visit(200, 800), 0..30),
+        surges in proptest::collection::vec(any_surge(40), 0..3),
         extra_day in 0u64..60,
         extra_mode in proptest::sample::select(vec![VisitMode::Phone, VisitMode::Video, VisitMode::Encounter, VisitMode::Other]),
         today in date_between(base_day(), 400),
@@ -268,8 +225,8 @@ proptest! {
     fn step_is_monotone_in_today(
         facts in any_facts(),
         policy_id in proptest::sample::select(PolicyId::ALL.to_vec()),
-        visits in proptest::collection::vec(any_visit(), 0..30),
-        surges in proptest::collection::vec(any_surge(), 0..2),
+        visits in proptest::collection::vec(any_visit(200, 800), 0..30),
+        surges in proptest::collection::vec(any_surge(40), 0..2),
         near in proptest::collection::vec(any_surge_shape(), 0..3),
         policy in any_policy(),
         today in date_between(base_day(), 400),
@@ -297,7 +254,7 @@ proptest! {
     fn unmet_previous_period_is_reported_missed(
         facts in any_facts(),
         policy_id in proptest::sample::select(PolicyId::ALL.to_vec()),
-        visits in proptest::collection::vec(any_visit(), 0..30),
+        visits in proptest::collection::vec(any_visit(200, 800), 0..30),
         today in date_between(base_day(), 400),
     ) {
         let c = classified(&facts, policy_id);
