@@ -8,8 +8,7 @@ test.use({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
 test('printing the due board draws every due elder, then the board is virtualised again', async ({ page }) => {
   const console = new ConsolePage(page);
   await console.login('district', '/coord/due');
-  const count = page.getByTestId('due-count');
-  await expect(count).toBeVisible();
+  const count = await console.dueCount();
   const all = Number(await count.getAttribute('data-count'));
   const rows = page.getByTestId('due-row');
   await expect(rows.first()).toBeVisible();

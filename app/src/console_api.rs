@@ -157,7 +157,23 @@ async fn read<T: DeserializeOwned>(response: Response) -> ConsoleResult<T> {
 }
 
 pub async fn get<T: DeserializeOwned>(path: &str) -> ConsoleResult<T> {
+    #[cfg(feature = "office")]
+    if let Some((status, text)) = crate::early::take(path).await {
+        return decode_text(status, &text);
+    }
     read(credentials(Request::get(path)).send().await?).await
+}
+
+/// [`read`] of an answer already read as text (an early answer, `crate::early`).
+#[cfg(feature = "office")]
+fn decode_text<T: DeserializeOwned>(status: u16, text: &str) -> ConsoleResult<T> {
+    if !(200..300).contains(&status) {
+        return Err(error_from(status, text));
+    }
+    serde_json::from_str(text).map_err(|error| ConsoleError::Server {
+        status,
+        message: format!("unexpected answer: {error}"),
+    })
 }
 
 async fn send<B: Serialize, T: DeserializeOwned>(
@@ -265,6 +281,8 @@ pub async fn login_with_code(login: &str, password: &str, code: Option<&str>) ->
 }
 
 pub async fn logout() -> ConsoleResult<()> {
+    #[cfg(feature = "office")]
+    crate::early::clear();
     let _: Value = post("/api/auth/logout", &serde_json::json!({})).await?;
     Ok(())
 }
@@ -870,18 +888,32 @@ pub async fn due(region: &str, limit: u32) -> ConsoleResult<DueBoard> {
     parse_due_board(&due_text(region, limit).await?)
 }
 
-/// The text of a successful `GET /api/due?format=rows` (decoded by [`parse_due_board`]).
-pub async fn due_text(region: &str, limit: u32) -> ConsoleResult<String> {
-    let response = credentials(Request::get(&format!(
+/// The due board's first page: the most urgent items, drawn while the rest (up to the server's
+/// cap of 5,000) loads. `app/static/index.html` asks for this page before the bundle has loaded
+/// (`crate::early`).
+pub const DUE_FIRST_PAGE: u32 = 200;
+
+/// `/api/due?…` of the board's compact answer: `region` (empty = the caller's scope), `limit`.
+pub fn due_url(region: &str, limit: u32) -> String {
+    format!(
         "/api/due{}",
         query(&[
             ("region", region.to_string()),
             ("limit", limit.to_string()),
             ("format", "rows".to_string()),
         ])
-    )))
-    .send()
-    .await?;
+    )
+}
+
+/// The text of a successful `GET /api/due?format=rows` (decoded by [`parse_due_board`]); the
+/// HTML's early answer when it asked for the same (`crate::early`).
+pub async fn due_text(region: &str, limit: u32) -> ConsoleResult<String> {
+    let url = due_url(region, limit);
+    #[cfg(feature = "office")]
+    if let Some((_, text)) = crate::early::take(&url).await {
+        return Ok(text);
+    }
+    let response = credentials(Request::get(&url)).send().await?;
     let status = response.status();
     let text = response.text().await.map_err(|e| ConsoleError::Server {
         status,
@@ -1098,6 +1130,15 @@ pub async fn record_missed_reason(input: &MissedReasonInput) -> ConsoleResult<Mi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The HTML's early requests (`crate::early`) are of the very URLs the pages ask for.
+    #[test]
+    fn the_html_starts_the_requests_the_console_pages_make_first() {
+        let html = include_str!("../static/index.html");
+        for url in ["/api/me".to_string(), due_url("", DUE_FIRST_PAGE)] {
+            assert!(html.contains(&format!("'{url}'")), "index.html does not ask for {url}");
+        }
+    }
 
     #[test]
     fn field_errors_keep_the_field() {

@@ -22,6 +22,8 @@ pub mod care_api;
 pub mod clock;
 pub mod components;
 pub mod console_api;
+#[cfg(feature = "office")]
+pub mod early;
 pub mod error;
 #[cfg(feature = "office")]
 pub mod groups_api;

@@ -56,16 +56,31 @@ pub struct InputRow {
     pub visits: Option<String>,
 }
 
-/// The read of elders' inputs; `?1..=?2` the code range, `?3` today, `?4` the visit horizon,
-/// `?5` = 1 for every elder, 0 for the stale ones only.
-fn inputs_sql() -> String {
+/// The read of elders' inputs; `?1..=?2` the code range, `?3` today, `?4` the visit horizon.
+/// `all`: every elder of the range, else only the rows stale on `?3` — found by two index range
+/// reads (`due_elders_region` for `valid_until <= ?3`, `due_elders_computed` of migration 0178
+/// for `computed_on > ?3`, a clock set back), not by reading every row of the scope: the due
+/// board asks this on every request.
+fn inputs_sql(all: bool, one_region: bool) -> String {
     let facts_sql = crate::handlers::admin::FACTS_SQL;
+    let scope = if one_region {
+        "region_code = ?1"
+    } else {
+        "region_code BETWEEN ?1 AND ?2"
+    };
+    let rows = if all {
+        format!("d.{scope}")
+    } else {
+        format!(
+            "d.elder_id IN (SELECT elder_id FROM due_elders INDEXED BY due_elders_region WHERE {scope} AND valid_until <= ?3 \
+             UNION ALL SELECT elder_id FROM due_elders INDEXED BY due_elders_computed WHERE {scope} AND computed_on > ?3)"
+        )
+    };
     format!(
         "SELECT e.id, e.region_code, d.version, COALESCE(e.facts, {facts_sql}) AS facts, e.consent, e.in_scope, e.tier, e.requirements, \
          (SELECT group_concat(v.date || char(31) || v.mode || char(31) || v.kind, char(30)) FROM visits v \
            WHERE v.elder_id = e.id AND (v.date >= ?4 OR v.date = (SELECT MAX(w.date) FROM visits w WHERE w.elder_id = e.id))) AS visits \
-         FROM due_elders d JOIN elders e ON e.id = d.elder_id \
-         WHERE d.region_code BETWEEN ?1 AND ?2 AND (?5 = 1 OR d.valid_until <= ?3 OR d.computed_on > ?3)"
+         FROM due_elders d JOIN elders e ON e.id = d.elder_id WHERE {rows}"
     )
 }
 
@@ -80,14 +95,8 @@ pub fn read_statements(
 ) -> AppResult<Vec<Statement>> {
     Ok(vec![
         db.statement(
-            &inputs_sql(),
-            args![
-                lo,
-                hi,
-                today.to_string(),
-                visit_horizon(today).to_string(),
-                all as i64
-            ],
+            &inputs_sql(all, lo == hi),
+            args![lo, hi, today.to_string(), visit_horizon(today).to_string()],
         )?,
         db.statement(
             "SELECT id, region_code, title, start_date, end_date, tiers, categories, requirement FROM surges \
@@ -174,6 +183,17 @@ pub fn item_values(id: &str, region: &str, state: &DueState) -> AppResult<Vec<Va
 pub async fn roll_over(ctx: &Ctx, lo: &str, hi: &str, today: NaiveDate) -> AppResult<usize> {
     let db = &ctx.db;
     let results = db.batch(read_statements(db, lo, hi, today, false)?).await?;
+    roll_over_read(ctx, &results, today).await
+}
+
+/// [`roll_over`] from the results of [`read_statements`] (`all` = false), which a reader may
+/// have sent in its own batch (the due board does: one round trip when nothing is stale).
+pub async fn roll_over_read(
+    ctx: &Ctx,
+    results: &[worker::D1Result],
+    today: NaiveDate,
+) -> AppResult<usize> {
+    let db = &ctx.db;
     let stale = rows::<InputRow>(&results[0])?;
     if stale.is_empty() {
         return Ok(0);

@@ -81,7 +81,11 @@ pub fn json<T: Serialize>(value: &T) -> AppResult<Response> {
 }
 
 pub fn json_status<T: Serialize>(value: &T, status: u16) -> AppResult<Response> {
-    let body = serde_json::to_string(value)?;
+    json_text(serde_json::to_string(value)?, status)
+}
+
+/// A JSON answer whose text is already written (e.g. by SQLite, passed through unparsed).
+pub fn json_text(body: String, status: u16) -> AppResult<Response> {
     let mut response = Response::ok(body)?.with_status(status);
     let headers = response.headers_mut();
     headers.set("content-type", "application/json; charset=utf-8")?;

@@ -52,12 +52,7 @@ pub fn ConsoleShell(children: ChildrenFn) -> impl IntoView {
         }
         checked.set(true);
     });
-    // The due board's answer takes longest of the console's pages: when the console opens on
-    // it, its request starts now, right after `GET /api/me` (which goes first so that it is not
-    // queued behind the board's reads) instead of once the session is known.
-    if gloo::utils::window().location().pathname().as_deref() == Ok("/coord/due") {
-        crate::pages::coord_due::prefetch();
-    }
+    // `GET /api/me` and the due board's first page were started by the HTML (crate::early).
     let children = StoredValue::new(children);
     load_console_styles();
     view! {

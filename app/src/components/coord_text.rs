@@ -356,6 +356,7 @@ const TABLE: &[Text] = &[
     ("due.declined", "拒绝探访的老人（不计入待访）", "Elders who declined (not counted as due)"),
     ("due.surge", "加密", "Surge"),
     ("due.count", "项", "items"),
+    ("due.loading_rest", "已显示最紧急的一页，其余正在载入…", "Most urgent page shown, loading the rest…"),
     // regions
     ("regions.title", "区域（区 › 街道/乡镇 › 社区/村）", "Regions (district › street/town › community/village)"),
     ("regions.code", "代码", "Code"),

@@ -26,49 +26,25 @@ use tanfang_domain::elder::Category;
 /// Most due items fetched at once (the server's cap).
 pub const DUE_LIMIT: u32 = 5000;
 
-/// A board request started before the page (see [`prefetch`]) and when it started.
-struct Prefetched {
-    answer: js_sys::Promise,
-    started_ms: f64,
+/// The board's first answer: the first page ([`console_api::DUE_FIRST_PAGE`] items, which the
+/// HTML has usually fetched already: `crate::early`) when the page opens, so that the most
+/// urgent rows are drawn at once; the whole board after a reassignment (the redrawn board
+/// scrolls to the elder, who may be further down).
+async fn load_first(whole: bool) -> Result<(Arc<DueBoard>, u32), ConsoleError> {
+    let limit = if whole {
+        DUE_LIMIT
+    } else {
+        console_api::DUE_FIRST_PAGE
+    };
+    Ok((Arc::new(console_api::due("", limit).await?), limit))
 }
 
-thread_local! {
-    static PREFETCHED: std::cell::RefCell<Option<Prefetched>> = const { std::cell::RefCell::new(None) };
-}
-
-/// A prefetched answer older than this is not used (the page fetches again).
-const PREFETCH_FRESH_MS: f64 = 30_000.0;
-
-/// Starts the board's request at once. The console shell calls it when the console opens on
-/// `/coord/due`, so the request runs alongside `GET /api/me` instead of after it (the page is
-/// only built once the session is known). The page takes the answer once ([`load_board`]);
-/// without a session it fails and the page asks again, getting the proper error.
-pub fn prefetch() {
-    let answer = wasm_bindgen_futures::future_to_promise(async {
-        console_api::due_text("", DUE_LIMIT)
-            .await
-            .map(wasm_bindgen::JsValue::from)
-            .map_err(|error| wasm_bindgen::JsValue::from(error.to_string()))
-    });
-    let started_ms = js_sys::Date::now();
-    PREFETCHED.with(|slot| {
-        *slot.borrow_mut() = Some(Prefetched { answer, started_ms });
-    });
-}
-
-/// The board: the prefetched answer when there is a fresh successful one, else a new request.
-async fn load_board() -> Result<DueBoard, ConsoleError> {
-    let prefetched = PREFETCHED.with(|slot| slot.borrow_mut().take());
-    if let Some(prefetched) = prefetched {
-        if js_sys::Date::now() - prefetched.started_ms < PREFETCH_FRESH_MS {
-            if let Ok(text) = wasm_bindgen_futures::JsFuture::from(prefetched.answer).await {
-                if let Some(text) = text.as_string() {
-                    return console_api::parse_due_board(&text);
-                }
-            }
-        }
-    }
-    console_api::due("", DUE_LIMIT).await
+/// Whether `board`, the answer to a request for `asked` items, already holds every item the
+/// server sends at most (nothing more to load).
+pub fn is_whole(board: &DueBoard, asked: u32) -> bool {
+    asked >= DUE_LIMIT
+        || (board.items.len() as u64) < u64::from(asked)
+        || board.items.len() as u64 >= board.total
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -171,15 +147,39 @@ pub fn CoordDuePage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     // The elder just reassigned: the redrawn board scrolls to it.
     let focus = RwSignal::new(None::<String>);
-    // The board and the people load side by side (two resources start at once); the board is
-    // drawn as soon as its own answer is in, the reassign menus fill in when the people's is.
+    // The board and the people load side by side; the board is drawn as soon as its own answer
+    // is in, the reassign menus fill in when the people's is. The first page is drawn as soon as it is in; the rest (up to DUE_LIMIT items) loads
+    // behind it and replaces it, and the filters then see every item. The rest is a plain
+    // signal, not a resource, so that the board's Transition does not wait for it.
     let board = LocalResource::new(move || {
-        reload.track();
-        async move { load_board().await.map(Arc::new) }
+        let whole = reload.get() > 0;
+        async move { load_first(whole).await }
     });
-    let people =
-        LocalResource::new(|| async { Arc::new(console_api::people().await.unwrap_or_default()) });
-    let people: PeopleSignal = Signal::derive(move || people.get());
+    let rest = RwSignal::new(None::<Result<Arc<DueBoard>, ConsoleError>>);
+    let generation = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let Some(Ok((first, asked))) = board.get() else { return };
+        generation.update_value(|g| *g += 1);
+        let current = generation.get_value();
+        rest.set(None);
+        if is_whole(&first, asked) {
+            return;
+        }
+        spawn_local(async move {
+            let whole = console_api::due("", DUE_LIMIT).await.map(Arc::new);
+            // A reload meanwhile (a reassignment) has the newer board: this answer is older.
+            if generation.get_value() == current {
+                rest.set(Some(whole));
+            }
+        });
+    });
+    // A plain signal filled when the answer is in: a resource read inside the board's
+    // Transition would hold the whole board back until the people have loaded.
+    let people_answer = RwSignal::new(None::<Arc<Vec<Person>>>);
+    spawn_local(async move {
+        people_answer.set(Some(Arc::new(console_api::people().await.unwrap_or_default())));
+    });
+    let people: PeopleSignal = people_answer.into();
     let index_cache = StoredValue::new_local(None::<Arc<ElderIndex>>);
     let category_ids = LocalResource::new(move || {
         let category = category.get();
@@ -230,11 +230,19 @@ pub fn CoordDuePage() -> impl IntoView {
                 {move || {
                     // Read the filters before awaiting so that they are tracked.
                     let (tier, mode, only_overdue, by_visitor) = (tier.get(), mode.get(), only_overdue.get(), by_visitor.get());
+                    let more = rest.get();
                     Suspend::new(async move {
-                        let data = board.await?;
+                        let (first, asked) = board.await?;
+                        let (data, loading) = match more {
+                            Some(whole) => (whole?, false),
+                            None => {
+                                let loading = !is_whole(&first, asked);
+                                (first, loading)
+                            }
+                        };
                         let with_category = category_ids.await?;
                         let filter = DueFilter { tier, mode, only_overdue, with_category };
-                        Ok::<_, ConsoleError>(view! { <Board data=data people=people filter=filter by_visitor=by_visitor reload=reload focus=focus /> })
+                        Ok::<_, ConsoleError>(view! { <Board data=data people=people filter=filter by_visitor=by_visitor reload=reload focus=focus loading=loading /> })
                     })
                 }}
             </Transition>
@@ -250,6 +258,8 @@ fn Board(
     by_visitor: bool,
     reload: RwSignal<u32>,
     focus: RwSignal<Option<String>>,
+    /// Only the first page is in; the rest is loading.
+    loading: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let lang = i18n.lang.get_untracked();
@@ -312,8 +322,11 @@ fn Board(
         }
     };
     view! {
-        <p class="count" data-testid="due-count" data-count=count.to_string()>
+        <p class="count" data-testid="due-count" data-count=count.to_string() data-complete=(!loading).to_string()>
             {format!("{count} {}", ct(i18n, "due.count"))}" · "{ct(i18n, "reg.total")}" "{data.total}
+            {loading.then(|| view! {
+                " · "<span class="loading-rest" role="status" data-testid="due-loading-rest">{ct(i18n, "due.loading_rest")}</span>
+            })}
         </p>
         <PrintCut len=Signal::derive(move || total_lines) />
         {if empty {

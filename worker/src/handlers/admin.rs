@@ -11,9 +11,8 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use tanfang_domain::date::Month;
-use tanfang_domain::date::Per;
 use tanfang_domain::elder::ElderFacts;
-use tanfang_domain::policy::{Kind, RequiredMode, Requirement, VisitMode};
+use tanfang_domain::policy::{Kind, Requirement, VisitMode};
 use tanfang_domain::rate::{MonthlyTally, TallyRow};
 use tanfang_domain::schedule::{Surge, VisitFact};
 use tanfang_domain::sync::{ConflictResolution, FieldVersions};
@@ -509,25 +508,6 @@ pub(crate) fn facts_from_row(id: &str, region_code: &str, json: &str) -> Option<
     })
 }
 
-/// One row of the due board's compact answer, in the order of domain's
-/// [`DUE_BOARD_COLUMNS`](tanfang_domain::sync::DUE_BOARD_COLUMNS).
-type DueRowOut<'a> = (
-    &'a str,
-    Option<&'a str>,
-    Option<&'a str>,
-    Option<&'a str>,
-    &'a str,
-    Kind,
-    RequiredMode,
-    u32,
-    Per,
-    u32,
-    chrono::NaiveDate,
-    u8,
-    Option<&'a str>,
-    Option<chrono::NaiveDate>,
-);
-
 /// One item of the due board's full answer, written straight to JSON (no `Value` per item).
 #[derive(serde::Serialize)]
 struct DueOut<'a> {
@@ -600,73 +580,49 @@ pub async fn due(req: Request, ctx: &Ctx) -> AppResult<Response> {
         .min(5000);
     let compact = query_param(&req, "format").as_deref() == Some("rows");
     let today = ctx.today();
-    // Issue 15: the rows of the scope that are stale today are recomputed first (usually none);
-    // the board then reads the table (crate::due_state).
-    crate::due_state::roll_over(ctx, &lo, &hi, today).await?;
     let db = &ctx.db;
-    let results = db
-        .batch(vec![
-            // The most urgent items first (index due_items_board: a community's scope reads them
-            // in index order and stops at the limit), then the names for those only.
-            db.statement(
-                &format!(
-                    "SELECT i.elder_id, e.name, r.name AS community, a.name AS responsible_name, i.tier, i.kind, i.mode, \
-                       i.count, i.per, i.done, i.next_due_by, i.overdue, i.surge, d.last_visit, e.region_code, \
-                       CASE WHEN ?3 THEN e.address ELSE '' END AS address, CASE WHEN ?3 THEN i.status END AS status \
-                     FROM (SELECT * FROM due_items WHERE {scope} \
-                           ORDER BY overdue DESC, tier_rank, next_due_by, elder_id, rank LIMIT ?4) i \
-                     JOIN elders e ON e.id = i.elder_id JOIN due_elders d ON d.elder_id = i.elder_id \
-                     LEFT JOIN regions r ON r.code = e.region_code LEFT JOIN accounts a ON a.id = e.responsible_id \
-                     ORDER BY i.overdue DESC, i.tier_rank, i.next_due_by, i.elder_id, i.rank",
-                    scope = if lo == hi { "region_code = ?1" } else { "region_code BETWEEN ?1 AND ?2" }
-                ),
-                args![lo.as_str(), hi.as_str(), !compact, limit as i64],
-            )?,
-            db.statement(
-                "SELECT COUNT(*) AS n FROM due_items WHERE region_code BETWEEN ?1 AND ?2",
-                args![lo.as_str(), hi.as_str()],
-            )?,
-            db.statement(
-                "SELECT e.id, e.name, r.name AS community FROM elders e LEFT JOIN regions r ON r.code = e.region_code \
-                 WHERE e.region_code BETWEEN ?1 AND ?2 AND e.in_scope = 1 AND e.consent = 'declined'",
-                args![lo.as_str(), hi.as_str()],
-            )?,
-        ])
-        .await?;
-    let items = rows::<DueItemRow>(&results[0])?;
+    // Issue 15: the rows of the scope that are stale today are recomputed first (usually none;
+    // crate::due_state), then the board reads the table. The roll-over's read goes in the
+    // board's batch, so the usual request is one round trip after the session's; only when a
+    // row was stale are the board's reads sent again, after the recomputation.
+    let reads = crate::due_state::read_statements(db, &lo, &hi, today, false)?;
+    let split = reads.len();
+    let board = || due_board_statements(db, &lo, &hi, limit, compact);
+    let mut results = db.batch(reads.into_iter().chain(board()?).collect()).await?;
+    if crate::due_state::roll_over_read(ctx, &results[..split], today).await? > 0 {
+        results = db.batch(board()?).await?;
+    } else {
+        results.drain(..split);
+    }
     let total = rows::<CountRow>(&results[1])?.first().map_or(0, |c| c.n);
-    let declined = rows::<DeclinedRow>(&results[2])?;
     let today_text = today.to_string();
     if compact {
-        let rows: Vec<DueRowOut<'_>> = items
-            .iter()
-            .map(|i| {
-                (
-                    i.elder_id.as_str(),
-                    Some(i.name.as_str()),
-                    i.community.as_deref(),
-                    i.responsible_name.as_deref(),
-                    i.tier.as_str(),
-                    i.kind,
-                    i.mode,
-                    i.count,
-                    i.per,
-                    i.done,
-                    i.next_due_by,
-                    i.overdue,
-                    i.surge.as_deref(),
-                    i.last_visit,
-                )
-            })
-            .collect();
-        return http::json(&json!({
-            "today": today_text,
-            "total": total,
-            "columns": tanfang_domain::sync::DUE_BOARD_COLUMNS,
-            "rows": rows,
-            "declined": declined,
-        }));
+        // SQLite wrote the rows and the declined list as JSON: passed through, not parsed.
+        let parts = rows::<JsonPart>(&results[0])?;
+        let declined = rows::<JsonPart>(&results[2])?
+            .into_iter()
+            .next()
+            .map_or_else(|| "[]".to_string(), |p| p.part);
+        let rows_len: usize = parts.iter().map(|p| p.part.len() + 1).sum();
+        let mut body = String::with_capacity(rows_len + declined.len() + 512);
+        body.push_str(&format!(
+            "{{\"today\":{},\"total\":{total},\"columns\":{},\"rows\":[",
+            serde_json::to_string(&today_text)?,
+            serde_json::to_string(&tanfang_domain::sync::DUE_BOARD_COLUMNS)?,
+        ));
+        for (n, part) in parts.iter().filter(|p| !p.part.is_empty()).enumerate() {
+            if n > 0 {
+                body.push(',');
+            }
+            body.push_str(&part.part);
+        }
+        body.push_str("],\"declined\":");
+        body.push_str(&declined);
+        body.push('}');
+        return http::json_text(body, 200);
     }
+    let items = rows::<DueItemRow>(&results[0])?;
+    let declined = rows::<DeclinedRow>(&results[2])?;
     let list: Vec<DueOut<'_>> = items
         .iter()
         .map(|i| DueOut {
@@ -687,6 +643,86 @@ pub async fn due(req: Request, ctx: &Ctx) -> AppResult<Response> {
     http::json(&json!({"today": today_text, "total": total, "items": list, "declined": declined}))
 }
 
+/// Due items per text part of the compact board: each part is one string written by SQLite,
+/// well under D1's 2 MB limit for a value (~130 bytes an item).
+const DUE_PART_ROWS: i64 = 2000;
+
+/// The board's reads: the `limit` most urgent items (index `due_items_board`: a community's
+/// board reads them in index order and stops at the limit; a wider scope sorts its
+/// communities' items), the count of all items, the declined elders (index `elders_declined`).
+/// `compact`: SQLite writes the rows as the JSON arrays of `DUE_BOARD_COLUMNS`, in parts of
+/// [`DUE_PART_ROWS`], and the declined list as one JSON array, so the worker does no per-item
+/// work; else the rows are read as [`DueItemRow`] for the full answer.
+fn due_board_statements(
+    db: &crate::store::Db,
+    lo: &str,
+    hi: &str,
+    limit: usize,
+    compact: bool,
+) -> AppResult<Vec<crate::store::Statement>> {
+    let scope = if lo == hi {
+        "region_code = ?1"
+    } else {
+        "region_code BETWEEN ?1 AND ?2"
+    };
+    let urgent = format!(
+        "(SELECT * FROM due_items WHERE {scope} ORDER BY overdue DESC, tier_rank, next_due_by, elder_id, rank LIMIT ?3) i \
+         JOIN elders e ON e.id = i.elder_id JOIN due_elders d ON d.elder_id = i.elder_id \
+         LEFT JOIN regions r ON r.code = e.region_code LEFT JOIN accounts a ON a.id = e.responsible_id"
+    );
+    let order = "i.overdue DESC, i.tier_rank, i.next_due_by, i.elder_id, i.rank";
+    let items = if compact {
+        // Columns in the order of domain's DUE_BOARD_COLUMNS.
+        format!(
+            "SELECT group_concat(j, ',' ORDER BY pos) AS part FROM ( \
+               SELECT ROW_NUMBER() OVER (ORDER BY {order}) AS pos, \
+                 json_array(i.elder_id, e.name, r.name, a.name, i.tier, i.kind, i.mode, i.count, i.per, i.done, \
+                   i.next_due_by, i.overdue, i.surge, d.last_visit) AS j \
+               FROM {urgent}) \
+             GROUP BY (pos - 1) / ?4 ORDER BY (pos - 1) / ?4"
+        )
+    } else {
+        format!(
+            "SELECT i.elder_id, e.name, r.name AS community, a.name AS responsible_name, i.tier, d.last_visit, \
+               e.region_code, e.address, i.status FROM {urgent} ORDER BY {order}"
+        )
+    };
+    let declined_from = format!(
+        "FROM elders e LEFT JOIN regions r ON r.code = e.region_code \
+         WHERE e.{scope} AND e.in_scope = 1 AND e.consent = 'declined'"
+    );
+    let declined = if compact {
+        format!(
+            "SELECT json_group_array(json_object('id', e.id, 'name', e.name, 'community', r.name) \
+               ORDER BY e.region_code, e.id) AS part {declined_from}"
+        )
+    } else {
+        format!("SELECT e.id, e.name, r.name AS community {declined_from} ORDER BY e.region_code, e.id")
+    };
+    // D1 refuses a binding past the last parameter a statement uses: `?2` only for a range.
+    let scope_args = || if lo == hi { args![lo] } else { args![lo, hi] };
+    Ok(vec![
+        db.statement(
+            &items,
+            if compact {
+                args![lo, hi, limit as i64, DUE_PART_ROWS]
+            } else {
+                args![lo, hi, limit as i64]
+            },
+        )?,
+        db.statement(
+            &format!("SELECT COUNT(*) AS n FROM due_items WHERE {scope}"),
+            scope_args(),
+        )?,
+        db.statement(&declined, scope_args())?,
+    ])
+}
+
+#[derive(Deserialize)]
+struct JsonPart {
+    part: String,
+}
+
 #[derive(Deserialize)]
 struct DueItemRow {
     elder_id: String,
@@ -694,14 +730,6 @@ struct DueItemRow {
     community: Option<String>,
     responsible_name: Option<String>,
     tier: String,
-    kind: Kind,
-    mode: RequiredMode,
-    count: u32,
-    per: Per,
-    done: u32,
-    next_due_by: chrono::NaiveDate,
-    overdue: u8,
-    surge: Option<String>,
     last_visit: Option<chrono::NaiveDate>,
     region_code: String,
     address: String,
