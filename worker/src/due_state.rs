@@ -56,8 +56,12 @@ pub struct InputRow {
     pub visits: Option<String>,
 }
 
+/// Rows the roll-over recomputes per page (one read, one write batch).
+const ROLL_PAGE: usize = 1000;
+
 /// The read of elders' inputs; `?1..=?2` the code range, `?3` today, `?4` the visit horizon,
-/// `?5` = 1 for every elder, 0 for the stale ones only.
+/// `?5` = 1 for every elder, 0 for the stale ones only; `?6`/`?7` the (region, elder) after
+/// which a page starts and `?8` its size (-1: no limit), in (region, elder) order.
 fn inputs_sql() -> String {
     let facts_sql = crate::handlers::admin::FACTS_SQL;
     format!(
@@ -65,7 +69,33 @@ fn inputs_sql() -> String {
          (SELECT group_concat(v.date || char(31) || v.mode || char(31) || v.kind, char(30)) FROM visits v \
            WHERE v.elder_id = e.id AND (v.date >= ?4 OR v.date = (SELECT MAX(w.date) FROM visits w WHERE w.elder_id = e.id))) AS visits \
          FROM due_elders d JOIN elders e ON e.id = d.elder_id \
-         WHERE d.region_code BETWEEN ?1 AND ?2 AND (?5 = 1 OR d.valid_until <= ?3 OR d.computed_on > ?3)"
+         WHERE d.region_code BETWEEN ?1 AND ?2 AND (?5 = 1 OR d.valid_until <= ?3 OR d.computed_on > ?3) \
+         AND (d.region_code, d.elder_id) > (?6, ?7) ORDER BY d.region_code, d.elder_id LIMIT ?8"
+    )
+}
+
+/// The statement reading one page of inputs (see [`inputs_sql`]).
+fn inputs_statement(
+    db: &Db,
+    lo: &str,
+    hi: &str,
+    today: NaiveDate,
+    all: bool,
+    after: (&str, &str),
+    limit: i64,
+) -> AppResult<Statement> {
+    db.statement(
+        &inputs_sql(),
+        args![
+            lo,
+            hi,
+            today.to_string(),
+            visit_horizon(today).to_string(),
+            all as i64,
+            after.0,
+            after.1,
+            limit
+        ],
     )
 }
 
@@ -77,18 +107,10 @@ pub fn read_statements(
     hi: &str,
     today: NaiveDate,
     all: bool,
+    limit: i64,
 ) -> AppResult<Vec<Statement>> {
     Ok(vec![
-        db.statement(
-            &inputs_sql(),
-            args![
-                lo,
-                hi,
-                today.to_string(),
-                visit_horizon(today).to_string(),
-                all as i64
-            ],
-        )?,
+        inputs_statement(db, lo, hi, today, all, ("", ""), limit)?,
         db.statement(
             "SELECT id, region_code, title, start_date, end_date, tiers, categories, requirement FROM surges \
              WHERE end_date >= ?1",
@@ -172,13 +194,78 @@ pub fn item_values(id: &str, region: &str, state: &DueState) -> AppResult<Vec<Va
 
 /// Recomputes the rows of `lo..=hi` that are stale on `today`; returns how many.
 pub async fn roll_over(ctx: &Ctx, lo: &str, hi: &str, today: NaiveDate) -> AppResult<usize> {
+    Ok(roll_over_within(ctx, lo, hi, today, usize::MAX).await?.0)
+}
+
+/// [`roll_over`], a page of [`ROLL_PAGE`] rows at a time (one read and one write batch each,
+/// so no request holds a whole scope's inputs), recomputing at most `limit` rows: returns how
+/// many, and whether the scope is done (false: stale rows may be left for the next call). A
+/// page starts after the last row of the previous one, so a row left stale by a racing write
+/// is not read again in the same call.
+pub async fn roll_over_within(
+    ctx: &Ctx,
+    lo: &str,
+    hi: &str,
+    today: NaiveDate,
+    limit: usize,
+) -> AppResult<(usize, bool)> {
     let db = &ctx.db;
-    let results = db.batch(read_statements(db, lo, hi, today, false)?).await?;
-    let stale = rows::<InputRow>(&results[0])?;
-    if stale.is_empty() {
-        return Ok(0);
+    let mut setting: Option<DaySetting> = None;
+    let mut after = (String::new(), String::new());
+    let mut done = 0usize;
+    loop {
+        if done >= limit {
+            return Ok((done, false));
+        }
+        let page = ROLL_PAGE.min(limit - done);
+        let stale = match &setting {
+            None => {
+                let results = db
+                    .batch(read_statements(db, lo, hi, today, false, page as i64)?)
+                    .await?;
+                let stale = rows::<InputRow>(&results[0])?;
+                if stale.is_empty() {
+                    return Ok((done, true));
+                }
+                setting = Some(setting_from(&results, today)?);
+                stale
+            }
+            Some(_) => {
+                let results = db
+                    .batch(vec![inputs_statement(
+                        db,
+                        lo,
+                        hi,
+                        today,
+                        false,
+                        (after.0.as_str(), after.1.as_str()),
+                        page as i64,
+                    )?])
+                    .await?;
+                rows::<InputRow>(&results[0])?
+            }
+        };
+        let Some(last) = stale.last() else {
+            return Ok((done, true));
+        };
+        after = (last.region_code.clone(), last.id.clone());
+        done += stale.len();
+        let setting = setting.as_ref().expect("read with the first page");
+        write_rows(ctx, &stale, setting, today).await?;
+        if stale.len() < page {
+            return Ok((done, true));
+        }
     }
-    let setting = setting_from(&results, today)?;
+}
+
+/// Recomputes `stale` and writes each row still at the version read.
+async fn write_rows(
+    ctx: &Ctx,
+    stale: &[InputRow],
+    setting: &DaySetting,
+    today: NaiveDate,
+) -> AppResult<()> {
+    let db = &ctx.db;
     let today_text = today.to_string();
     let mut writes: Vec<Statement> = Vec::new();
     let mut retiered: Vec<Value> = Vec::new();
@@ -268,7 +355,7 @@ pub async fn roll_over(ctx: &Ctx, lo: &str, hi: &str, today: NaiveDate) -> AppRe
         db.batch(writes).await?;
         writes = rest;
     }
-    Ok(stale.len())
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -330,7 +417,7 @@ pub async fn dev_check(mut req: worker::Request, ctx: &Ctx) -> AppResult<worker:
     };
     let refreshed = roll_over(ctx, &lo, &hi, today).await?;
     let db = &ctx.db;
-    let mut statements = read_statements(db, &lo, &hi, today, true)?;
+    let mut statements = read_statements(db, &lo, &hi, today, true, -1)?;
     statements.push(db.statement(
         "SELECT d.elder_id, d.region_code, d.valid_until, d.tier, d.tier_rank, d.last_visit, d.attention_on, d.ladder, \
            e.tier AS elder_tier, e.requirements AS elder_requirements \
