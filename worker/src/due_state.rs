@@ -74,7 +74,10 @@ fn inputs_sql() -> String {
     )
 }
 
-/// The statement reading one page of inputs (see [`inputs_sql`]).
+/// The statement reading one page of inputs (see [`inputs_sql`]); `packed`: as one JSON text
+/// (one row, column `rows`: an array of [`InputRow`]s as arrays, read by [`unpack_inputs`]) —
+/// D1 hands the worker one string instead of a JS object per row.
+#[allow(clippy::too_many_arguments)]
 fn inputs_statement(
     db: &Db,
     lo: &str,
@@ -83,9 +86,19 @@ fn inputs_statement(
     all: bool,
     after: (&str, &str),
     limit: i64,
+    packed: bool,
 ) -> AppResult<Statement> {
+    let sql = if packed {
+        format!(
+            "SELECT json_group_array(json_array(id, region_code, version, facts, consent, in_scope, tier, \
+             requirements, visits)) AS rows FROM ({})",
+            inputs_sql()
+        )
+    } else {
+        inputs_sql()
+    };
     db.statement(
-        &inputs_sql(),
+        &sql,
         args![
             lo,
             hi,
@@ -108,9 +121,10 @@ pub fn read_statements(
     today: NaiveDate,
     all: bool,
     limit: i64,
+    packed: bool,
 ) -> AppResult<Vec<Statement>> {
     Ok(vec![
-        inputs_statement(db, lo, hi, today, all, ("", ""), limit)?,
+        inputs_statement(db, lo, hi, today, all, ("", ""), limit, packed)?,
         db.statement(
             "SELECT id, region_code, title, start_date, end_date, tiers, categories, requirement FROM surges \
              WHERE end_date >= ?1",
@@ -221,9 +235,17 @@ pub async fn roll_over_within(
         let stale = match &setting {
             None => {
                 let results = db
-                    .batch(read_statements(db, lo, hi, today, false, page as i64)?)
+                    .batch(read_statements(
+                        db,
+                        lo,
+                        hi,
+                        today,
+                        false,
+                        page as i64,
+                        true,
+                    )?)
                     .await?;
-                let stale = rows::<InputRow>(&results[0])?;
+                let stale = unpack_inputs(&results[0])?;
                 if stale.is_empty() {
                     return Ok((done, true));
                 }
@@ -240,12 +262,17 @@ pub async fn roll_over_within(
                         false,
                         (after.0.as_str(), after.1.as_str()),
                         page as i64,
+                        true,
                     )?])
                     .await?;
-                rows::<InputRow>(&results[0])?
+                unpack_inputs(&results[0])?
             }
         };
-        let Some(last) = stale.last() else {
+        // The page's last row in (community, elder) order.
+        let Some(last) = stale
+            .iter()
+            .max_by(|a, b| (&a.region_code, &a.id).cmp(&(&b.region_code, &b.id)))
+        else {
             return Ok((done, true));
         };
         after = (last.region_code.clone(), last.id.clone());
@@ -255,6 +282,19 @@ pub async fn roll_over_within(
         if stale.len() < page {
             return Ok((done, true));
         }
+    }
+}
+
+#[derive(Deserialize)]
+struct Packed {
+    rows: Option<String>,
+}
+
+/// The rows of a packed read ([`inputs_statement`] with `packed`).
+fn unpack_inputs(result: &worker::D1Result) -> AppResult<Vec<InputRow>> {
+    match rows::<Packed>(result)?.pop().and_then(|p| p.rows) {
+        Some(text) => Ok(serde_json::from_str(&text)?),
+        None => Ok(Vec::new()),
     }
 }
 
@@ -278,19 +318,19 @@ async fn write_rows(
             keys.push(json!([row.id, row.version]));
             items.extend(item_values(&row.id, &row.region_code, &state)?);
             if let Some(tier) = &state.tier {
-                let requirements = serde_json::to_value(&state.requirements)?;
-                let stored = row
-                    .requirements
-                    .as_deref()
-                    .and_then(|r| serde_json::from_str::<Value>(r).ok());
-                if row.tier.as_deref() != Some(tier.as_str())
-                    || stored.as_ref() != Some(&requirements)
-                {
-                    retiered.push(json!([
-                        row.id,
-                        tier,
-                        serde_json::to_string(&state.requirements)?
-                    ]));
+                let requirements = serde_json::to_string(&state.requirements)?;
+                // The stored text is usually the same text (this function wrote it); only
+                // otherwise are the two compared as JSON values.
+                let same = match row.requirements.as_deref() {
+                    Some(stored) if stored == requirements => true,
+                    Some(stored) => {
+                        serde_json::from_str::<Value>(stored).ok()
+                            == Some(serde_json::to_value(&state.requirements)?)
+                    }
+                    None => false,
+                };
+                if row.tier.as_deref() != Some(tier.as_str()) || !same {
+                    retiered.push(json!([row.id, tier, requirements]));
                 }
             }
             elders.push(json!([
@@ -417,7 +457,7 @@ pub async fn dev_check(mut req: worker::Request, ctx: &Ctx) -> AppResult<worker:
     };
     let refreshed = roll_over(ctx, &lo, &hi, today).await?;
     let db = &ctx.db;
-    let mut statements = read_statements(db, &lo, &hi, today, true, -1)?;
+    let mut statements = read_statements(db, &lo, &hi, today, true, -1, false)?;
     statements.push(db.statement(
         "SELECT d.elder_id, d.region_code, d.valid_until, d.tier, d.tier_rank, d.last_visit, d.attention_on, d.ladder, \
            e.tier AS elder_tier, e.requirements AS elder_requirements \

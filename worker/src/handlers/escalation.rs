@@ -2,8 +2,9 @@
 //! the coordinator's reason for a missed requirement.
 //!
 //! - The pass ([`run_pass`]) reads one scope (a community: the elders whose `region_code` is
-//!   its code) in one batch, asks `tanfang_domain::escalation::escalations` where each
-//!   requirement stands (the worker decides no ladder rule), and writes every step reached that
+//!   its code) from the incremental due state (`crate::due_state`: each elder's ladder entries
+//!   with their step dates, from `tanfang_domain::escalation::escalations`; the worker decides
+//!   no ladder rule), a page of elders at a time, and writes every step reached that
 //!   is not in `escalation_steps` yet, with the in-app notice (and, where the deployment setting
 //!   `escalation_sms` is `1`, an SMS through the outbox) to the person the step concerns:
 //!   `reminded` → the responsible visitor, `handed_to_backup` → the backup visitor (a
@@ -13,9 +14,18 @@
 //!   have deterministic keys and are written with `INSERT OR IGNORE`, so a second pass on the
 //!   same day — or two passes racing — writes nothing new. Elders with a new step get a new
 //!   cursor, so the phones of their visitors pull the step with the elder.
+//! - What the pass handled is kept per elder (`due_elders.passed_version` / `passed_computed` /
+//!   `next_step_on`, migration 0180): the row's version and computation day it saw, and the
+//!   first day a step not written yet is reached (`tanfang_domain::due_state::next_step_after`).
+//!   A pass reads only the elders whose row differs (a visit, which may clear a step; a new
+//!   period; a surge; a new elder) or whose next step has come, and only their steps (a join),
+//!   [`PASS_PAGE`] elders a page; each page's steps, notices, cursors and pass state are one
+//!   batch of bulk statements (`INSERT … SELECT … FROM json_each`).
 //! - The scheduled trigger ([`scheduled`]) runs every minute and passes the scopes whose last
-//!   pass (`ladder_passes`) is older than today, a few scopes a minute, so each scope is passed
-//!   once a day.
+//!   pass (`ladder_passes`) is older than today, a few scopes and at most [`SCHEDULED_BUDGET`]
+//!   rows (recomputed or read) a minute, so each scope is passed once a day; a scope cut short
+//!   is not in `ladder_passes` yet and the next run goes on with it (the elders handled have
+//!   dropped out of the selection: the pass state is the cursor).
 //! - `GET /api/escalations` (coordinators, own subtree): the requirements at each step — the
 //!   console's at-risk page and the dashboard's counts. `POST /api/escalations/reason`: the
 //!   coordinator's reason for a missed requirement.
@@ -67,6 +77,14 @@ pub fn reason_label(reason: &str) -> &'static str {
     MissedReason::parse(reason).map_or("", MissedReason::label_zh)
 }
 
+/// One page of the pass as one JSON text (`json_group_array`): D1 hands the worker one string
+/// instead of a JS object per row, and the worker parses it in one go.
+#[derive(Deserialize)]
+struct Packed {
+    rows: String,
+}
+
+/// An elder of a page, read from a JSON array in this field order.
 #[derive(Deserialize)]
 struct PassElderRow {
     id: String,
@@ -81,19 +99,38 @@ struct PassElderRow {
     computed_on: String,
     valid_until: String,
     /// `due_elders.ladder`: the ladder's entries as of the row's computation.
-    ladder: String,
+    ladder: Vec<tanfang_domain::escalation::RequirementEscalation>,
 }
 
+/// The steps written for one requirement period of a page's elder, read from a JSON array in
+/// this field order: which steps (bits of [`step_bit`]) and whether any is not cleared.
 #[derive(Deserialize)]
-struct ExistingStepRow {
+struct ExistingPeriod {
     elder_id: String,
     requirement: String,
     period_start: String,
-    step: String,
-    cleared_on: Option<String>,
-    reason: Option<String>,
+    steps: u8,
+    uncleared: u8,
+}
+
+/// A reason recorded for a missed requirement of a page's elder (JSON array, this order).
+#[derive(Deserialize)]
+struct ReasonRow {
+    elder_id: String,
+    reason: String,
     reason_text: String,
-    reason_at: Option<i64>,
+    reason_at: i64,
+}
+
+/// A step's bit in [`ExistingPeriod::steps`] (the SQL of the pass's read gives the same).
+fn step_bit(step: Step) -> u8 {
+    match step {
+        Step::OnTrack => 0,
+        Step::Reminded => 1,
+        Step::HandedToBackup => 2,
+        Step::CommunityStaff => 4,
+        Step::Missed => 8,
+    }
 }
 
 #[derive(Deserialize)]
@@ -377,34 +414,61 @@ async fn pass_scope(
                 page_size as i64
             ]
         };
-        // The page's elders and their steps (only theirs: the join, not the community's).
+        let with_since = |mut values: Vec<crate::store::Arg>| {
+            values.push(crate::store::Arg::from(since.as_str()));
+            values
+        };
+        // The page's elders, the steps written for their requirement periods (one row per
+        // period) and their reasons: only theirs (the join), not the community's.
         let results = db
             .batch(vec![
                 db.statement(
                     &format!(
-                        "SELECT e.id, e.name, e.responsible_id, e.backup_id, ra.phone AS responsible_phone, \
-                           ba.phone AS backup_phone, d.version, d.computed_on, d.valid_until, d.ladder \
+                        "SELECT json_group_array(json_array(e.id, e.name, e.responsible_id, e.backup_id, ra.phone, \
+                           ba.phone, d.version, d.computed_on, d.valid_until, json(d.ladder))) AS rows \
                          FROM due_elders d JOIN elders e ON e.id = d.elder_id \
                          LEFT JOIN accounts ra ON ra.id = e.responsible_id LEFT JOIN accounts ba ON ba.id = e.backup_id \
-                         WHERE d.elder_id IN ({PAGE_IDS_SQL}) ORDER BY d.elder_id"
+                         WHERE d.elder_id IN ({PAGE_IDS_SQL})"
                     ),
                     page_args(),
                 )?,
                 db.statement(
                     &format!(
-                        "SELECT elder_id, requirement, period_start, step, cleared_on, reason, reason_text, reason_at \
-                         FROM escalation_steps WHERE elder_id IN ({PAGE_IDS_SQL}) AND period_end >= ?6"
+                        "SELECT json_group_array(json_array(elder_id, requirement, period_start, steps, uncleared)) AS rows \
+                         FROM (SELECT elder_id, requirement, period_start, \
+                           sum(CASE step WHEN 'reminded' THEN 1 WHEN 'handed_to_backup' THEN 2 \
+                             WHEN 'community_staff' THEN 4 WHEN 'missed' THEN 8 ELSE 0 END) AS steps, \
+                           max(cleared_on IS NULL) AS uncleared \
+                         FROM escalation_steps WHERE elder_id IN ({PAGE_IDS_SQL}) AND period_end >= ?6 \
+                         GROUP BY elder_id, requirement, period_start)"
                     ),
-                    {
-                        let mut values = page_args();
-                        values.push(crate::store::Arg::from(since.as_str()));
-                        values
-                    },
+                    with_since(page_args()),
+                )?,
+                db.statement(
+                    &format!(
+                        "SELECT json_group_array(json_array(elder_id, reason, reason_text, reason_at)) AS rows \
+                         FROM escalation_steps WHERE elder_id IN ({PAGE_IDS_SQL}) AND period_end >= ?6 \
+                         AND reason IS NOT NULL AND reason_at IS NOT NULL"
+                    ),
+                    with_since(page_args()),
                 )?,
             ])
             .await?;
-        let elders = rows::<PassElderRow>(&results[0])?;
-        let existing = rows::<ExistingStepRow>(&results[1])?;
+        let unpack = |index: usize| -> AppResult<String> {
+            Ok(rows::<Packed>(&results[index])?
+                .pop()
+                .map_or_else(|| "[]".to_string(), |p| p.rows))
+        };
+        let mut elders: Vec<PassElderRow> = serde_json::from_str(&unpack(0)?)?;
+        elders.sort_by(|a, b| a.id.cmp(&b.id));
+        // The step of each entry on the pass's day, from its stored dates.
+        for elder in &mut elders {
+            for entry in &mut elder.ladder {
+                entry.step = tanfang_domain::due_state::step_on(entry, today);
+            }
+        }
+        let existing: Vec<ExistingPeriod> = serde_json::from_str(&unpack(1)?)?;
+        let reasons: Vec<ReasonRow> = serde_json::from_str(&unpack(2)?)?;
         *budget = budget.saturating_sub(elders.len());
         let Some(last) = elders.last() else { break };
         after = last.id.clone();
@@ -417,6 +481,7 @@ async fn pass_scope(
             &coordinators,
             &elders,
             &existing,
+            &reasons,
             outcome,
         )?;
         // One batch per page: its steps, notices, cursors and the pass state land together.
@@ -436,6 +501,22 @@ async fn pass_scope(
     Ok(true)
 }
 
+/// A step row to write, as the JSON array the bulk insert reads: elder, requirement, period
+/// start and end, step, day reached, responsible, backup, substitute, non-qualifying visits.
+#[derive(serde::Serialize)]
+struct StepOut<'a>(
+    &'a str,
+    String,
+    String,
+    String,
+    &'static str,
+    String,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<String>,
+    u32,
+);
+
 /// The writes of one page of elders: the steps reached and not written yet (in ladder order),
 /// the requirements met after a step (cleared), the notices, the cursors of the elders touched
 /// and, last, what the pass handled for each elder (migration 0180).
@@ -447,35 +528,39 @@ fn pass_page(
     today: NaiveDate,
     coordinators: &[&CoordinatorRow],
     elders: &[PassElderRow],
-    existing: &[ExistingStepRow],
+    existing: &[ExistingPeriod],
+    reasons: &[ReasonRow],
     outcome: &mut PassOutcome,
 ) -> AppResult<Vec<Statement>> {
     let db = &ctx.db;
-    let mut have: BTreeSet<(&str, &str, &str, &str)> = BTreeSet::new();
-    let mut uncleared: BTreeSet<(&str, &str, &str)> = BTreeSet::new();
+    // (elder, requirement, period start) → (steps written, any not cleared).
+    let have: HashMap<(&str, &str, &str), (u8, bool)> = existing
+        .iter()
+        .map(|p| {
+            (
+                (
+                    p.elder_id.as_str(),
+                    p.requirement.as_str(),
+                    p.period_start.as_str(),
+                ),
+                (p.steps, p.uncleared != 0),
+            )
+        })
+        .collect();
     // The last reason recorded for each elder (for the community staff's notice).
     let mut last_reason: HashMap<&str, (i64, &str, &str)> = HashMap::new();
-    for row in existing {
-        have.insert((
-            &row.elder_id,
-            &row.requirement,
-            &row.period_start,
-            &row.step,
+    for row in reasons {
+        let entry = last_reason.entry(&row.elder_id).or_insert((
+            row.reason_at,
+            &row.reason,
+            &row.reason_text,
         ));
-        if row.cleared_on.is_none() {
-            uncleared.insert((&row.elder_id, &row.requirement, &row.period_start));
-        }
-        if let (Some(reason), Some(at)) = (row.reason.as_deref(), row.reason_at) {
-            let entry = last_reason
-                .entry(&row.elder_id)
-                .or_insert((at, reason, &row.reason_text));
-            if at > entry.0 {
-                *entry = (at, reason, &row.reason_text);
-            }
+        if row.reason_at > entry.0 {
+            *entry = (row.reason_at, &row.reason, &row.reason_text);
         }
     }
     let today_text = today.to_string();
-    let mut steps: Vec<Value> = Vec::new();
+    let mut steps: Vec<StepOut<'_>> = Vec::new();
     let mut cleared: Vec<Value> = Vec::new();
     let mut app: Vec<Value> = Vec::new();
     let mut sms: Vec<Value> = Vec::new();
@@ -483,11 +568,7 @@ fn pass_page(
     let mut touched: BTreeSet<&str> = BTreeSet::new();
     for elder in elders {
         outcome.elders += 1;
-        let mut entries: Vec<tanfang_domain::escalation::RequirementEscalation> =
-            serde_json::from_str(&elder.ladder)?;
-        for entry in &mut entries {
-            entry.step = tanfang_domain::due_state::step_on(entry, today);
-        }
+        let entries = &elder.ladder;
         // A row stale on the pass's day (written since the roll-over) is handled as it is, but
         // not recorded: the next pass reads it again, recomputed.
         let fresh = elder.valid_until.as_str() > today_text.as_str()
@@ -497,15 +578,22 @@ fn pass_page(
                 elder.id,
                 elder.version,
                 elder.computed_on,
-                tanfang_domain::due_state::next_step_after(&entries, today).map(|d| d.to_string()),
+                tanfang_domain::due_state::next_step_after(entries, today).map(|d| d.to_string()),
             ]));
         }
-        for entry in &entries {
+        for entry in entries {
             let status = &entry.status;
+            // Unmet and no step reached yet: nothing to write or clear.
+            if status.state != State::Met && entry.step == Step::OnTrack {
+                continue;
+            }
             let key = requirement_key(status);
             let period_start = status.period_start.to_string();
             if status.state == State::Met {
-                if uncleared.contains(&(elder.id.as_str(), key.as_str(), period_start.as_str())) {
+                if have
+                    .get(&(elder.id.as_str(), key.as_str(), period_start.as_str()))
+                    .is_some_and(|(_, uncleared)| *uncleared)
+                {
                     cleared.push(json!([elder.id, key, period_start]));
                     outcome.cleared += 1;
                     touched.insert(&elder.id);
@@ -513,8 +601,9 @@ fn pass_page(
                 continue;
             }
             let ended = status.period_end < today;
-            let period_end = status.period_end.to_string();
-            let substitute = entry.substitute.as_ref().map(|s| s.modes_text());
+            let written = have
+                .get(&(elder.id.as_str(), key.as_str(), period_start.as_str()))
+                .map_or(0, |(steps, _)| *steps);
             for step in STEPS {
                 if rank(step) > rank(entry.step) {
                     continue;
@@ -525,26 +614,21 @@ fn pass_page(
                     Step::CommunityStaff => entry.staff_on,
                     Step::Missed | Step::OnTrack => entry.missed_on,
                 };
-                if have.contains(&(
-                    elder.id.as_str(),
-                    key.as_str(),
-                    period_start.as_str(),
-                    step.as_str(),
-                )) {
+                if written & step_bit(step) != 0 {
                     continue;
                 }
-                steps.push(json!([
-                    elder.id,
-                    key,
-                    period_start,
-                    period_end,
+                steps.push(StepOut(
+                    &elder.id,
+                    key.clone(),
+                    period_start.clone(),
+                    status.period_end.to_string(),
                     step.as_str(),
                     reached.to_string(),
-                    elder.responsible_id,
-                    elder.backup_id,
-                    substitute,
+                    elder.responsible_id.as_deref(),
+                    elder.backup_id.as_deref(),
+                    entry.substitute.as_ref().map(|s| s.modes_text()),
                     entry.non_qualifying_visits,
-                ]));
+                ));
                 outcome.steps += 1;
                 touched.insert(&elder.id);
                 // A period that has ended gets only its `missed` notice, not the earlier steps'
