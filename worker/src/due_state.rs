@@ -176,8 +176,32 @@ pub fn date_text(date: NaiveDate) -> String {
     }
 }
 
-/// The item columns of `due_items` for a state, as the JSON arrays the write statement reads.
-pub fn item_values(id: &str, region: &str, state: &DueState) -> AppResult<Vec<Value>> {
+/// One row of `due_items` as the JSON array the write statement reads (written straight to
+/// JSON: no `Value` per item).
+#[derive(serde::Serialize)]
+pub struct ItemOut<'a>(
+    &'a str,
+    usize,
+    &'a str,
+    u8,
+    &'a str,
+    usize,
+    String,
+    tanfang_domain::policy::Kind,
+    tanfang_domain::policy::RequiredMode,
+    u32,
+    tanfang_domain::date::Per,
+    u32,
+    Option<&'a str>,
+    String,
+);
+
+/// The item rows of `due_items` for a state.
+pub fn item_rows<'a>(
+    id: &'a str,
+    region: &'a str,
+    state: &'a DueState,
+) -> AppResult<Vec<ItemOut<'a>>> {
     let Some(tier) = &state.tier else {
         return Ok(Vec::new());
     };
@@ -186,7 +210,7 @@ pub fn item_values(id: &str, region: &str, state: &DueState) -> AppResult<Vec<Va
         .iter()
         .enumerate()
         .map(|(rank, s)| {
-            Ok(json!([
+            Ok(ItemOut(
                 id,
                 rank,
                 region,
@@ -199,12 +223,33 @@ pub fn item_values(id: &str, region: &str, state: &DueState) -> AppResult<Vec<Va
                 s.requirement.count,
                 s.requirement.per,
                 s.done,
-                s.surge,
+                s.surge.as_deref(),
                 serde_json::to_string(s)?,
-            ]))
+            ))
         })
         .collect()
 }
+
+/// The item columns of `due_items` for a state, as JSON values (the dev check compares them).
+pub fn item_values(id: &str, region: &str, state: &DueState) -> AppResult<Vec<Value>> {
+    item_rows(id, region, state)?
+        .iter()
+        .map(|item| Ok(serde_json::to_value(item)?))
+        .collect()
+}
+
+/// One row of `due_elders` as the JSON array the write statement reads.
+#[derive(serde::Serialize)]
+struct ElderOut<'a>(
+    &'a str,
+    i64,
+    String,
+    Option<&'a str>,
+    usize,
+    Option<String>,
+    Option<String>,
+    String,
+);
 
 /// Recomputes the rows of `lo..=hi` that are stale on `today`; returns how many.
 pub async fn roll_over(ctx: &Ctx, lo: &str, hi: &str, today: NaiveDate) -> AppResult<usize> {
@@ -310,13 +355,16 @@ async fn write_rows(
     let mut writes: Vec<Statement> = Vec::new();
     let mut retiered: Vec<Value> = Vec::new();
     for chunk in stale.chunks(CHUNK) {
-        let mut keys = Vec::with_capacity(chunk.len());
-        let mut items = Vec::new();
-        let mut elders = Vec::with_capacity(chunk.len());
-        for row in chunk {
-            let state = compute(row, &setting, today);
-            keys.push(json!([row.id, row.version]));
-            items.extend(item_values(&row.id, &row.region_code, &state)?);
+        let states: Vec<DueState> = chunk
+            .iter()
+            .map(|row| compute(row, setting, today))
+            .collect();
+        let mut keys: Vec<(&str, i64)> = Vec::with_capacity(chunk.len());
+        let mut items: Vec<ItemOut<'_>> = Vec::new();
+        let mut elders: Vec<ElderOut<'_>> = Vec::with_capacity(chunk.len());
+        for (row, state) in chunk.iter().zip(&states) {
+            keys.push((&row.id, row.version));
+            items.extend(item_rows(&row.id, &row.region_code, state)?);
             if let Some(tier) = &state.tier {
                 let requirements = serde_json::to_string(&state.requirements)?;
                 // The stored text is usually the same text (this function wrote it); only
@@ -333,16 +381,16 @@ async fn write_rows(
                     retiered.push(json!([row.id, tier, requirements]));
                 }
             }
-            elders.push(json!([
-                row.id,
+            elders.push(ElderOut(
+                &row.id,
                 row.version,
                 date_text(state.valid_until),
-                state.tier,
+                state.tier.as_deref(),
                 state.tier_rank,
                 state.last_visit.map(|d| d.to_string()),
                 state.attention_on().map(|d| d.to_string()),
                 serde_json::to_string(&state.ladder)?,
-            ]));
+            ));
         }
         // Only rows still at the version read: a write since then left them stale.
         writes.push(db.statement(
