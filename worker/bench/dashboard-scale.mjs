@@ -29,9 +29,29 @@ const LADDER_ONLY = process.env.BENCH_LADDER_ONLY === '1';
 
 async function call(method, path, cookie) {
   const headers = cookie ? { cookie } : {};
-  const start = performance.now();
-  const res = await fetch(`${BASE}${path}`, { method, headers });
-  const text = await res.text();
+  let start = performance.now();
+  // A GET sent while local workerd restarts the isolate can hang for minutes: give it 60 s and
+  // send it again.
+  let res;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      res = await fetch(`${BASE}${path}`, { method, headers, signal: method === 'GET' ? AbortSignal.timeout(60000) : undefined });
+      break;
+    } catch (e) {
+      if (method !== 'GET' || attempt >= 3) throw e;
+      console.error(`${method} ${path}: no answer in 60 s (${e.name}), sent again`);
+      start = performance.now();
+    }
+  }
+  let text = await res.text();
+  // Local workerd may restart the isolate after a long request: the next request gets a 503 at
+  // once, before doing anything; send it again.
+  if (res.status === 503 && /restarted/.test(text) && performance.now() - start < 1000) {
+    console.error(`${method} ${path}: 503 (isolate restarted), sent again`);
+    start = performance.now();
+    res = await fetch(`${BASE}${path}`, { method, headers });
+    text = await res.text();
+  }
   const ms = performance.now() - start;
   if (!res.ok) throw Object.assign(new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`), { status: res.status });
   return {
