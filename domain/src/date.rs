@@ -383,9 +383,115 @@ pub mod strict_date {
     }
 }
 
+/// Serde for a `NaiveDate` exactly as chrono writes and reads it (`YYYY-MM-DD`), without
+/// chrono's formatting and parsing machinery on the common path. The due state's stored ladder
+/// and statuses carry some twenty dates an elder, and the worker writes and reads them for
+/// every elder of a community (the roll-over, the ladder pass): chrono's `Display` / `FromStr`
+/// took most of that time. The text is chrono's both ways: years outside 0–9999, and any input
+/// that is not ten characters `DDDD-DD-DD`, go through chrono itself.
+pub mod fast_date {
+    use super::*;
+
+    pub fn serialize<S: serde::Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+        let year = date.year();
+        if !(0..=9999).contains(&year) {
+            return s.collect_str(date);
+        }
+        let (y, m, d) = (year as u32, date.month(), date.day());
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let text = [
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(m / 10),
+            digit(m),
+            b'-',
+            digit(d / 10),
+            digit(d),
+        ];
+        s.serialize_str(std::str::from_utf8(&text).map_err(serde::ser::Error::custom)?)
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = NaiveDate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a date YYYY-MM-DD")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<NaiveDate, E> {
+                match quick(text) {
+                    Some(date) => Ok(date),
+                    None => text.parse::<NaiveDate>().map_err(E::custom),
+                }
+            }
+        }
+        d.deserialize_str(Visitor)
+    }
+
+    /// `DDDD-DD-DD` when it is a valid date; `None` leaves the text to chrono.
+    fn quick(text: &str) -> Option<NaiveDate> {
+        let b = text.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let number = |range: std::ops::Range<usize>| -> Option<u32> {
+            b[range].iter().try_fold(0u32, |n, c| {
+                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+            })
+        };
+        NaiveDate::from_ymd_opt(number(0..4)? as i32, number(5..7)?, number(8..10)?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+    struct Fast(#[serde(with = "fast_date")] NaiveDate);
+
+    /// `fast_date` writes chrono's text and reads what chrono reads, the same way.
+    #[test]
+    fn fast_dates_are_chronos() {
+        let mut dates: Vec<NaiveDate> = Vec::new();
+        let mut day = NaiveDate::from_ymd_opt(1899, 12, 25).unwrap();
+        while day.year() < 2101 {
+            dates.push(day);
+            day = day.succ_opt().unwrap();
+        }
+        for year in [0, 1, 9, 99, 999, 9999, 10000, -1, 262_000] {
+            dates.push(NaiveDate::from_ymd_opt(year, 1, 1).unwrap());
+        }
+        dates.push(NaiveDate::MAX);
+        dates.push(NaiveDate::MIN);
+        for date in dates {
+            let text = serde_json::to_string(&Fast(date)).unwrap();
+            assert_eq!(text, serde_json::to_string(&date).unwrap());
+            assert_eq!(serde_json::from_str::<Fast>(&text).unwrap(), Fast(date));
+        }
+        for text in [
+            "\"2025-02-29\"",
+            "\"2025-13-01\"",
+            "\"2025-3-01\"",
+            "\"2025-03-1\"",
+            "\"20250301\"",
+            "\"２０２５-03-01\"",
+            "\"+12025-03-01\"",
+            "\" 2025-03-01\"",
+            "\"2025-03-01 \"",
+            "\"2025/03/01\"",
+            "\"\"",
+        ] {
+            assert_eq!(
+                serde_json::from_str::<Fast>(text).ok().map(|f| f.0),
+                serde_json::from_str::<NaiveDate>(text).ok(),
+                "{text}"
+            );
+        }
+    }
 
     fn d(s: &str) -> NaiveDate {
         parse_date(s).unwrap()

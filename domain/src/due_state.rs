@@ -71,6 +71,32 @@ impl DueState {
             .map(|e| e.reminded_on)
             .min()
     }
+
+    /// The first day after `today` on which an unmet requirement of the ladder reaches a step
+    /// it has not reached on `today` (see [`next_step_after`]).
+    pub fn next_step_after(&self, today: NaiveDate) -> Option<NaiveDate> {
+        next_step_after(&self.ladder, today)
+    }
+}
+
+/// The first day after `today` on which an unmet entry of `ladder` reaches a step it has not
+/// reached on `today`; `None` when no entry has a step ahead (all met, or all `missed`).
+///
+/// The daily pass writes every step reached by its day; until this date no step of the same
+/// entries is new, so the pass need not read the elder again (unless its row changes: a visit,
+/// a new period — `valid_until`). For `today < d < next_step_after(today)`,
+/// `step_on(e, d) == step_on(e, today)` for every entry `e`, and on the date itself some entry
+/// climbs (`domain/tests/due_state_properties.rs`).
+pub fn next_step_after(ladder: &[RequirementEscalation], today: NaiveDate) -> Option<NaiveDate> {
+    ladder
+        .iter()
+        .filter(|e| e.status.done < e.status.requirement.count)
+        .filter_map(|e| {
+            [e.reminded_on, e.handed_on, e.staff_on, e.missed_on]
+                .into_iter()
+                .find(|date| *date > today)
+        })
+        .min()
 }
 
 /// The step of a ladder entry on `today` (the rule of `escalation::escalate`).

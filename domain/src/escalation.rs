@@ -409,10 +409,14 @@ pub struct RequirementEscalation {
     pub status: RequirementStatus,
     pub step: Step,
     /// When each step is (or would be) reached in this period.
+    #[serde(with = "crate::date::fast_date")]
     pub reminded_on: NaiveDate,
+    #[serde(with = "crate::date::fast_date")]
     pub handed_on: NaiveDate,
+    #[serde(with = "crate::date::fast_date")]
     pub staff_on: NaiveDate,
     /// The day after the period's end.
+    #[serde(with = "crate::date::fast_date")]
     pub missed_on: NaiveDate,
     /// Visits in the period (up to `today`) of the requirement's kind whose mode cannot satisfy
     /// it (a phone call for a `home` requirement).

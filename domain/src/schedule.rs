@@ -216,12 +216,15 @@ impl Surge {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequirementStatus {
     pub requirement: Requirement,
+    #[serde(with = "crate::date::fast_date")]
     pub period_start: NaiveDate,
+    #[serde(with = "crate::date::fast_date")]
     pub period_end: NaiveDate,
     pub done: u32,
     pub state: State,
     pub previous_period_met: bool,
     /// Extension: date by which the next qualifying visit is needed.
+    #[serde(with = "crate::date::fast_date")]
     pub next_due_by: NaiveDate,
     /// Extension: due now and the previous period was missed too.
     pub overdue: bool,

@@ -10,8 +10,9 @@
 use chrono::Days;
 use proptest::prelude::*;
 use tanfang_domain::date::NaiveDate;
-use tanfang_domain::due_state::{due_state, DueInputs};
+use tanfang_domain::due_state::{due_state, next_step_after, step_on, DueInputs};
 use tanfang_domain::elder::{Capability, Category, Consent, ElderFacts};
+use tanfang_domain::escalation::Step;
 use tanfang_domain::policy::{PolicyId, PolicyProfile};
 
 mod strategies;
@@ -85,4 +86,100 @@ proptest! {
             prop_assert!(due_state(&inputs, today).valid_until > today);
         }
     }
+
+    /// The ladder pass skips an elder whose row has not changed until `next_step_after(p)` of
+    /// its last pass day `p`: no entry may reach a new step before that date, and on the date
+    /// itself (when the row is still valid) some entry climbs.
+    #[test]
+    fn no_step_is_reached_before_next_step_after(
+        facts in any_facts(),
+        visits in proptest::collection::vec(any_visit(400, 900), 0..12),
+        surges in proptest::collection::vec(any_surge(60), 0..3),
+        policy in proptest::sample::select(PolicyId::ALL.to_vec()),
+        computed_on in date_between(base_day(), 400),
+        passed in 0u64..400,
+    ) {
+        let profile = PolicyProfile::builtin(policy);
+        let inputs = DueInputs {
+            facts: &facts,
+            on_board: true,
+            visits: &visits,
+            surges: &surges,
+            profile: &profile,
+            next_profile_change: None,
+        };
+        let stored = due_state(&inputs, computed_on);
+        // A pass on a day the row is valid (the worker recomputes it on valid_until).
+        let valid_days = (stored.valid_until - computed_on).num_days().clamp(1, 400) as u64;
+        let pass_day = computed_on + Days::new(passed % valid_days);
+        let steps = |day: NaiveDate| -> Vec<Step> { stored.ladder.iter().map(|e| step_on(e, day)).collect() };
+        let at_pass = steps(pass_day);
+        let next = next_step_after(&stored.ladder, pass_day);
+        prop_assert_eq!(next, stored.next_step_after(pass_day));
+        let end = next.unwrap_or(stored.valid_until).min(stored.valid_until);
+        let mut day = pass_day;
+        while day < end {
+            prop_assert_eq!(steps(day), at_pass.clone(), "pass {} day {} next {:?}", pass_day, day, next);
+            day = day + Days::new(1);
+        }
+        if let Some(next) = next {
+            prop_assert!(next > pass_day);
+            if next < stored.valid_until {
+                prop_assert_ne!(steps(next), at_pass, "pass {} next {}", pass_day, next);
+            }
+        }
+    }
+}
+
+/// An unvisited elder under the national policy (one visit a month): the pass on the 1st has
+/// nothing ahead but the reminder at mid-month; after the reminder, the hand-over; after the
+/// last day's step, the day after the month (`missed`); a visit leaves nothing ahead.
+#[test]
+fn next_step_after_walks_the_month() {
+    let facts = ElderFacts {
+        id: "n".into(),
+        birth_date: NaiveDate::from_ymd_opt(1940, 2, 3),
+        categories: vec![Category::LivingAlone],
+        capability: Capability::Intact,
+        consent: Consent::Accepted,
+        region_code: Some("610926100001".into()),
+        ..ElderFacts::default()
+    };
+    let profile = PolicyProfile::builtin(PolicyId::National);
+    let day = |d: u32| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+    let state = |visits: &[tanfang_domain::schedule::VisitFact], today: NaiveDate| {
+        due_state(
+            &DueInputs {
+                facts: &facts,
+                on_board: true,
+                visits,
+                surges: &[],
+                profile: &profile,
+                next_profile_change: None,
+            },
+            today,
+        )
+    };
+    let unvisited = state(&[], day(1));
+    let entry = unvisited
+        .ladder
+        .iter()
+        .find(|e| e.status.period_start == day(1))
+        .expect("the month's entry");
+    assert_eq!(unvisited.next_step_after(day(1)), Some(entry.reminded_on));
+    assert_eq!(
+        unvisited.next_step_after(entry.reminded_on),
+        Some(entry.handed_on)
+    );
+    assert_eq!(
+        unvisited.next_step_after(entry.staff_on),
+        Some(day(31) + Days::new(1))
+    );
+    assert_eq!(unvisited.next_step_after(day(31) + Days::new(1)), None);
+    let visit = tanfang_domain::schedule::VisitFact {
+        date: day(2),
+        mode: tanfang_domain::policy::VisitMode::Home,
+        kind: tanfang_domain::policy::Kind::Visit,
+    };
+    assert_eq!(state(&[visit], day(3)).next_step_after(day(3)), None);
 }

@@ -56,31 +56,59 @@ pub struct InputRow {
     pub visits: Option<String>,
 }
 
-/// The read of elders' inputs; `?1..=?2` the code range, `?3` today, `?4` the visit horizon.
-/// `all`: every elder of the range, else only the rows stale on `?3` — found by two index range
-/// reads (`due_elders_region` for `valid_until <= ?3`, `due_elders_computed` of migration 0178
-/// for `computed_on > ?3`, a clock set back), not by reading every row of the scope: the due
-/// board asks this on every request.
-fn inputs_sql(all: bool, one_region: bool) -> String {
+/// Rows the roll-over recomputes per page (one read, one write batch).
+const ROLL_PAGE: usize = 1000;
+
+/// The read of elders' inputs; `?1..=?2` the code range, `?3` today, `?4` the visit horizon,
+/// `?5` = 1 for every elder, 0 for the stale ones only; `?6`/`?7` the (region, elder) after
+/// which a page starts and `?8` its size (-1: no limit), in (region, elder) order.
+fn inputs_sql() -> String {
     let facts_sql = crate::handlers::admin::FACTS_SQL;
-    let scope = if one_region {
-        "region_code = ?1"
-    } else {
-        "region_code BETWEEN ?1 AND ?2"
-    };
-    let rows = if all {
-        format!("d.{scope}")
-    } else {
-        format!(
-            "d.elder_id IN (SELECT elder_id FROM due_elders INDEXED BY due_elders_region WHERE {scope} AND valid_until <= ?3 \
-             UNION ALL SELECT elder_id FROM due_elders INDEXED BY due_elders_computed WHERE {scope} AND computed_on > ?3)"
-        )
-    };
     format!(
         "SELECT e.id, e.region_code, d.version, COALESCE(e.facts, {facts_sql}) AS facts, e.consent, e.in_scope, e.tier, e.requirements, \
          (SELECT group_concat(v.date || char(31) || v.mode || char(31) || v.kind, char(30)) FROM visits v \
            WHERE v.elder_id = e.id AND (v.date >= ?4 OR v.date = (SELECT MAX(w.date) FROM visits w WHERE w.elder_id = e.id))) AS visits \
-         FROM due_elders d JOIN elders e ON e.id = d.elder_id WHERE {rows}"
+         FROM due_elders d JOIN elders e ON e.id = d.elder_id \
+         WHERE d.region_code BETWEEN ?1 AND ?2 AND (?5 = 1 OR d.valid_until <= ?3 OR d.computed_on > ?3) \
+         AND (d.region_code, d.elder_id) > (?6, ?7) ORDER BY d.region_code, d.elder_id LIMIT ?8"
+    )
+}
+
+/// The statement reading one page of inputs (see [`inputs_sql`]); `packed`: as one JSON text
+/// (one row, column `rows`: an array of [`InputRow`]s as arrays, read by [`unpack_inputs`]) —
+/// D1 hands the worker one string instead of a JS object per row.
+#[allow(clippy::too_many_arguments)]
+fn inputs_statement(
+    db: &Db,
+    lo: &str,
+    hi: &str,
+    today: NaiveDate,
+    all: bool,
+    after: (&str, &str),
+    limit: i64,
+    packed: bool,
+) -> AppResult<Statement> {
+    let sql = if packed {
+        format!(
+            "SELECT json_group_array(json_array(id, region_code, version, facts, consent, in_scope, tier, \
+             requirements, visits)) AS rows FROM ({})",
+            inputs_sql()
+        )
+    } else {
+        inputs_sql()
+    };
+    db.statement(
+        &sql,
+        args![
+            lo,
+            hi,
+            today.to_string(),
+            visit_horizon(today).to_string(),
+            all as i64,
+            after.0,
+            after.1,
+            limit
+        ],
     )
 }
 
@@ -92,12 +120,11 @@ pub fn read_statements(
     hi: &str,
     today: NaiveDate,
     all: bool,
+    limit: i64,
+    packed: bool,
 ) -> AppResult<Vec<Statement>> {
     Ok(vec![
-        db.statement(
-            &inputs_sql(all, lo == hi),
-            args![lo, hi, today.to_string(), visit_horizon(today).to_string()],
-        )?,
+        inputs_statement(db, lo, hi, today, all, ("", ""), limit, packed)?,
         db.statement(
             "SELECT id, region_code, title, start_date, end_date, tiers, categories, requirement FROM surges \
              WHERE end_date >= ?1",
@@ -149,8 +176,32 @@ pub fn date_text(date: NaiveDate) -> String {
     }
 }
 
-/// The item columns of `due_items` for a state, as the JSON arrays the write statement reads.
-pub fn item_values(id: &str, region: &str, state: &DueState) -> AppResult<Vec<Value>> {
+/// One row of `due_items` as the JSON array the write statement reads (written straight to
+/// JSON: no `Value` per item).
+#[derive(serde::Serialize)]
+pub struct ItemOut<'a>(
+    &'a str,
+    usize,
+    &'a str,
+    u8,
+    &'a str,
+    usize,
+    String,
+    tanfang_domain::policy::Kind,
+    tanfang_domain::policy::RequiredMode,
+    u32,
+    tanfang_domain::date::Per,
+    u32,
+    Option<&'a str>,
+    String,
+);
+
+/// The item rows of `due_items` for a state.
+pub fn item_rows<'a>(
+    id: &'a str,
+    region: &'a str,
+    state: &'a DueState,
+) -> AppResult<Vec<ItemOut<'a>>> {
     let Some(tier) = &state.tier else {
         return Ok(Vec::new());
     };
@@ -159,7 +210,7 @@ pub fn item_values(id: &str, region: &str, state: &DueState) -> AppResult<Vec<Va
         .iter()
         .enumerate()
         .map(|(rank, s)| {
-            Ok(json!([
+            Ok(ItemOut(
                 id,
                 rank,
                 region,
@@ -172,70 +223,211 @@ pub fn item_values(id: &str, region: &str, state: &DueState) -> AppResult<Vec<Va
                 s.requirement.count,
                 s.requirement.per,
                 s.done,
-                s.surge,
+                s.surge.as_deref(),
                 serde_json::to_string(s)?,
-            ]))
+            ))
         })
         .collect()
 }
 
-/// Recomputes the rows of `lo..=hi` that are stale on `today`; returns how many.
-pub async fn roll_over(ctx: &Ctx, lo: &str, hi: &str, today: NaiveDate) -> AppResult<usize> {
-    let db = &ctx.db;
-    let results = db.batch(read_statements(db, lo, hi, today, false)?).await?;
-    roll_over_read(ctx, &results, today).await
+/// The item columns of `due_items` for a state, as JSON values (the dev check compares them).
+pub fn item_values(id: &str, region: &str, state: &DueState) -> AppResult<Vec<Value>> {
+    item_rows(id, region, state)?
+        .iter()
+        .map(|item| Ok(serde_json::to_value(item)?))
+        .collect()
 }
 
-/// [`roll_over`] from the results of [`read_statements`] (`all` = false), which a reader may
-/// have sent in its own batch (the due board does: one round trip when nothing is stale).
-pub async fn roll_over_read(
-    ctx: &Ctx,
-    results: &[worker::D1Result],
+/// One row of `due_elders` as the JSON array the write statement reads.
+#[derive(serde::Serialize)]
+struct ElderOut<'a>(
+    &'a str,
+    i64,
+    String,
+    Option<&'a str>,
+    usize,
+    Option<String>,
+    Option<String>,
+    String,
+);
+
+/// Whether any row of `lo..=hi` is stale on `today`: one row (`stale`) if so. Two index range
+/// reads (`due_elders_region` for `valid_until <= today`, `due_elders_computed` of migration
+/// 0178 for `computed_on > today`, a clock set back) that stop at the first hit, not a walk of
+/// the scope's rows: the due board sends it in its own batch on every request and calls
+/// [`roll_over`] only when it answers.
+pub fn stale_check_statement(
+    db: &Db,
+    lo: &str,
+    hi: &str,
     today: NaiveDate,
-) -> AppResult<usize> {
-    let db = &ctx.db;
-    let stale = rows::<InputRow>(&results[0])?;
-    if stale.is_empty() {
-        return Ok(0);
+) -> AppResult<Statement> {
+    let scope = if lo == hi {
+        "region_code = ?1"
+    } else {
+        "region_code BETWEEN ?1 AND ?2"
+    };
+    db.statement(
+        &format!(
+            "SELECT 1 AS stale FROM (SELECT elder_id FROM due_elders INDEXED BY due_elders_region \
+               WHERE {scope} AND valid_until <= ?3 \
+             UNION ALL SELECT elder_id FROM due_elders INDEXED BY due_elders_computed \
+               WHERE {scope} AND computed_on > ?3) LIMIT 1"
+        ),
+        args![lo, hi, today.to_string()],
+    )
+}
+
+/// Whether the result of [`stale_check_statement`] found a stale row.
+pub fn any_stale(result: &worker::D1Result) -> AppResult<bool> {
+    #[derive(Deserialize)]
+    struct Stale {
+        #[allow(dead_code)]
+        stale: i64,
     }
-    let setting = setting_from(&results, today)?;
+    Ok(!rows::<Stale>(result)?.is_empty())
+}
+
+/// Recomputes the rows of `lo..=hi` that are stale on `today`; returns how many.
+pub async fn roll_over(ctx: &Ctx, lo: &str, hi: &str, today: NaiveDate) -> AppResult<usize> {
+    Ok(roll_over_within(ctx, lo, hi, today, usize::MAX).await?.0)
+}
+
+/// [`roll_over`], a page of [`ROLL_PAGE`] rows at a time (one read and one write batch each,
+/// so no request holds a whole scope's inputs), recomputing at most `limit` rows: returns how
+/// many, and whether the scope is done (false: stale rows may be left for the next call). A
+/// page starts after the last row of the previous one, so a row left stale by a racing write
+/// is not read again in the same call.
+pub async fn roll_over_within(
+    ctx: &Ctx,
+    lo: &str,
+    hi: &str,
+    today: NaiveDate,
+    limit: usize,
+) -> AppResult<(usize, bool)> {
+    let db = &ctx.db;
+    let mut setting: Option<DaySetting> = None;
+    let mut after = (String::new(), String::new());
+    let mut done = 0usize;
+    loop {
+        if done >= limit {
+            return Ok((done, false));
+        }
+        let page = ROLL_PAGE.min(limit - done);
+        let stale = match &setting {
+            None => {
+                let results = db
+                    .batch(read_statements(
+                        db,
+                        lo,
+                        hi,
+                        today,
+                        false,
+                        page as i64,
+                        true,
+                    )?)
+                    .await?;
+                let stale = unpack_inputs(&results[0])?;
+                if stale.is_empty() {
+                    return Ok((done, true));
+                }
+                setting = Some(setting_from(&results, today)?);
+                stale
+            }
+            Some(_) => {
+                let results = db
+                    .batch(vec![inputs_statement(
+                        db,
+                        lo,
+                        hi,
+                        today,
+                        false,
+                        (after.0.as_str(), after.1.as_str()),
+                        page as i64,
+                        true,
+                    )?])
+                    .await?;
+                unpack_inputs(&results[0])?
+            }
+        };
+        // The page's last row in (community, elder) order.
+        let Some(last) = stale
+            .iter()
+            .max_by(|a, b| (&a.region_code, &a.id).cmp(&(&b.region_code, &b.id)))
+        else {
+            return Ok((done, true));
+        };
+        after = (last.region_code.clone(), last.id.clone());
+        done += stale.len();
+        let setting = setting.as_ref().expect("read with the first page");
+        write_rows(ctx, &stale, setting, today).await?;
+        if stale.len() < page {
+            return Ok((done, true));
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Packed {
+    rows: Option<String>,
+}
+
+/// The rows of a packed read ([`inputs_statement`] with `packed`).
+fn unpack_inputs(result: &worker::D1Result) -> AppResult<Vec<InputRow>> {
+    match rows::<Packed>(result)?.pop().and_then(|p| p.rows) {
+        Some(text) => Ok(serde_json::from_str(&text)?),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Recomputes `stale` and writes each row still at the version read.
+async fn write_rows(
+    ctx: &Ctx,
+    stale: &[InputRow],
+    setting: &DaySetting,
+    today: NaiveDate,
+) -> AppResult<()> {
+    let db = &ctx.db;
     let today_text = today.to_string();
     let mut writes: Vec<Statement> = Vec::new();
     let mut retiered: Vec<Value> = Vec::new();
     for chunk in stale.chunks(CHUNK) {
-        let mut keys = Vec::with_capacity(chunk.len());
-        let mut items = Vec::new();
-        let mut elders = Vec::with_capacity(chunk.len());
-        for row in chunk {
-            let state = compute(row, &setting, today);
-            keys.push(json!([row.id, row.version]));
-            items.extend(item_values(&row.id, &row.region_code, &state)?);
+        let states: Vec<DueState> = chunk
+            .iter()
+            .map(|row| compute(row, setting, today))
+            .collect();
+        let mut keys: Vec<(&str, i64)> = Vec::with_capacity(chunk.len());
+        let mut items: Vec<ItemOut<'_>> = Vec::new();
+        let mut elders: Vec<ElderOut<'_>> = Vec::with_capacity(chunk.len());
+        for (row, state) in chunk.iter().zip(&states) {
+            keys.push((&row.id, row.version));
+            items.extend(item_rows(&row.id, &row.region_code, state)?);
             if let Some(tier) = &state.tier {
-                let requirements = serde_json::to_value(&state.requirements)?;
-                let stored = row
-                    .requirements
-                    .as_deref()
-                    .and_then(|r| serde_json::from_str::<Value>(r).ok());
-                if row.tier.as_deref() != Some(tier.as_str())
-                    || stored.as_ref() != Some(&requirements)
-                {
-                    retiered.push(json!([
-                        row.id,
-                        tier,
-                        serde_json::to_string(&state.requirements)?
-                    ]));
+                let requirements = serde_json::to_string(&state.requirements)?;
+                // The stored text is usually the same text (this function wrote it); only
+                // otherwise are the two compared as JSON values.
+                let same = match row.requirements.as_deref() {
+                    Some(stored) if stored == requirements => true,
+                    Some(stored) => {
+                        serde_json::from_str::<Value>(stored).ok()
+                            == Some(serde_json::to_value(&state.requirements)?)
+                    }
+                    None => false,
+                };
+                if row.tier.as_deref() != Some(tier.as_str()) || !same {
+                    retiered.push(json!([row.id, tier, requirements]));
                 }
             }
-            elders.push(json!([
-                row.id,
+            elders.push(ElderOut(
+                &row.id,
                 row.version,
                 date_text(state.valid_until),
-                state.tier,
+                state.tier.as_deref(),
                 state.tier_rank,
                 state.last_visit.map(|d| d.to_string()),
                 state.attention_on().map(|d| d.to_string()),
                 serde_json::to_string(&state.ladder)?,
-            ]));
+            ));
         }
         // Only rows still at the version read: a write since then left them stale.
         writes.push(db.statement(
@@ -288,7 +480,7 @@ pub async fn roll_over_read(
         db.batch(writes).await?;
         writes = rest;
     }
-    Ok(stale.len())
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -350,7 +542,7 @@ pub async fn dev_check(mut req: worker::Request, ctx: &Ctx) -> AppResult<worker:
     };
     let refreshed = roll_over(ctx, &lo, &hi, today).await?;
     let db = &ctx.db;
-    let mut statements = read_statements(db, &lo, &hi, today, true)?;
+    let mut statements = read_statements(db, &lo, &hi, today, true, -1, false)?;
     statements.push(db.statement(
         "SELECT d.elder_id, d.region_code, d.valid_until, d.tier, d.tier_rank, d.last_visit, d.attention_on, d.ladder, \
            e.tier AS elder_tier, e.requirements AS elder_requirements \

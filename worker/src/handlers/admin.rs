@@ -582,17 +582,19 @@ pub async fn due(req: Request, ctx: &Ctx) -> AppResult<Response> {
     let today = ctx.today();
     let db = &ctx.db;
     // Issue 15: the rows of the scope that are stale today are recomputed first (usually none;
-    // crate::due_state), then the board reads the table. The roll-over's read goes in the
+    // crate::due_state), then the board reads the table. The check for stale rows goes in the
     // board's batch, so the usual request is one round trip after the session's; only when a
-    // row was stale are the board's reads sent again, after the recomputation.
-    let reads = crate::due_state::read_statements(db, &lo, &hi, today, false)?;
-    let split = reads.len();
+    // row was stale are the board's reads sent again, after the roll-over.
     let board = || due_board_statements(db, &lo, &hi, limit, compact);
-    let mut results = db.batch(reads.into_iter().chain(board()?).collect()).await?;
-    if crate::due_state::roll_over_read(ctx, &results[..split], today).await? > 0 {
+    let check = crate::due_state::stale_check_statement(db, &lo, &hi, today)?;
+    let mut results = db
+        .batch(std::iter::once(check).chain(board()?).collect())
+        .await?;
+    if crate::due_state::any_stale(&results[0])? {
+        crate::due_state::roll_over(ctx, &lo, &hi, today).await?;
         results = db.batch(board()?).await?;
     } else {
-        results.drain(..split);
+        results.remove(0);
     }
     let total = rows::<CountRow>(&results[1])?.first().map_or(0, |c| c.n);
     let today_text = today.to_string();
@@ -697,7 +699,9 @@ fn due_board_statements(
                ORDER BY e.region_code, e.id) AS part {declined_from}"
         )
     } else {
-        format!("SELECT e.id, e.name, r.name AS community {declined_from} ORDER BY e.region_code, e.id")
+        format!(
+            "SELECT e.id, e.name, r.name AS community {declined_from} ORDER BY e.region_code, e.id"
+        )
     };
     // D1 refuses a binding past the last parameter a statement uses: `?2` only for a range.
     let scope_args = || if lo == hi { args![lo] } else { args![lo, hi] };

@@ -2,8 +2,9 @@
 //! the coordinator's reason for a missed requirement.
 //!
 //! - The pass ([`run_pass`]) reads one scope (a community: the elders whose `region_code` is
-//!   its code) in one batch, asks `tanfang_domain::escalation::escalations` where each
-//!   requirement stands (the worker decides no ladder rule), and writes every step reached that
+//!   its code) from the incremental due state (`crate::due_state`: each elder's ladder entries
+//!   with their step dates, from `tanfang_domain::escalation::escalations`; the worker decides
+//!   no ladder rule), a page of elders at a time, and writes every step reached that
 //!   is not in `escalation_steps` yet, with the in-app notice (and, where the deployment setting
 //!   `escalation_sms` is `1`, an SMS through the outbox) to the person the step concerns:
 //!   `reminded` → the responsible visitor, `handed_to_backup` → the backup visitor (a
@@ -13,14 +14,23 @@
 //!   have deterministic keys and are written with `INSERT OR IGNORE`, so a second pass on the
 //!   same day — or two passes racing — writes nothing new. Elders with a new step get a new
 //!   cursor, so the phones of their visitors pull the step with the elder.
+//! - What the pass handled is kept per elder (`due_elders.passed_version` / `passed_computed` /
+//!   `next_step_on`, migration 0180): the row's version and computation day it saw, and the
+//!   first day a step not written yet is reached (`tanfang_domain::due_state::next_step_after`).
+//!   A pass reads only the elders whose row differs (a visit, which may clear a step; a new
+//!   period; a surge; a new elder) or whose next step has come, and only their steps (a join),
+//!   [`PASS_PAGE`] elders a page; each page's steps, notices, cursors and pass state are one
+//!   batch of bulk statements (`INSERT … SELECT … FROM json_each`).
 //! - The scheduled trigger ([`scheduled`]) runs every minute and passes the scopes whose last
-//!   pass (`ladder_passes`) is older than today, a few scopes a minute, so each scope is passed
-//!   once a day.
+//!   pass (`ladder_passes`) is older than today, a few scopes and at most [`SCHEDULED_BUDGET`]
+//!   rows (recomputed or read) a minute, so each scope is passed once a day; a scope cut short
+//!   is not in `ladder_passes` yet and the next run goes on with it (the elders handled have
+//!   dropped out of the selection: the pass state is the cursor).
 //! - `GET /api/escalations` (coordinators, own subtree): the requirements at each step — the
 //!   console's at-risk page and the dashboard's counts. `POST /api/escalations/reason`: the
 //!   coordinator's reason for a missed requirement.
-//! - `POST /api/dev/ladder {"today", "region"?, "elder_ids"?}` (only with `DEV_SEED=1`): runs
-//!   the pass as of `today` for tests.
+//! - `POST /api/dev/ladder {"today", "region"?, "elder_ids"?, "page_size"?}` (only with
+//!   `DEV_SEED=1`): runs the pass as of `today` for tests.
 
 use crate::args;
 use crate::auth::{require, Role};
@@ -39,9 +49,6 @@ use worker::{Method, Request, Response};
 
 /// Scopes the scheduled trigger passes per run (it runs every minute).
 pub const SCOPES_PER_RUN: i64 = 20;
-
-/// Statements per write batch.
-const WRITE_CHUNK: usize = 400;
 
 /// How far back a pass reads visits and steps (the longest period is a year).
 const HORIZON_DAYS: i64 = 400;
@@ -70,30 +77,60 @@ pub fn reason_label(reason: &str) -> &'static str {
     MissedReason::parse(reason).map_or("", MissedReason::label_zh)
 }
 
+/// One page of the pass as one JSON text (`json_group_array`): D1 hands the worker one string
+/// instead of a JS object per row, and the worker parses it in one go.
+#[derive(Deserialize)]
+struct Packed {
+    rows: String,
+}
+
+/// An elder of a page, read from a JSON array in this field order.
 #[derive(Deserialize)]
 struct PassElderRow {
     id: String,
     name: String,
-    #[allow(dead_code)]
-    region_code: String,
     responsible_id: Option<String>,
     backup_id: Option<String>,
     responsible_phone: Option<String>,
     backup_phone: Option<String>,
+    /// `due_elders.version` / `computed_on` / `valid_until` as read (the pass state records
+    /// the first two; a row stale on the pass's day is handled but not recorded).
+    version: i64,
+    computed_on: String,
+    valid_until: String,
     /// `due_elders.ladder`: the ladder's entries as of the row's computation.
-    ladder: String,
+    ladder: Vec<tanfang_domain::escalation::RequirementEscalation>,
 }
 
+/// The steps written for one requirement period of a page's elder, read from a JSON array in
+/// this field order: which steps (bits of [`step_bit`]) and whether any is not cleared.
 #[derive(Deserialize)]
-struct ExistingStepRow {
+struct ExistingPeriod {
     elder_id: String,
     requirement: String,
     period_start: String,
-    step: String,
-    cleared_on: Option<String>,
-    reason: Option<String>,
+    steps: u8,
+    uncleared: u8,
+}
+
+/// A reason recorded for a missed requirement of a page's elder (JSON array, this order).
+#[derive(Deserialize)]
+struct ReasonRow {
+    elder_id: String,
+    reason: String,
     reason_text: String,
-    reason_at: Option<i64>,
+    reason_at: i64,
+}
+
+/// A step's bit in [`ExistingPeriod::steps`] (the SQL of the pass's read gives the same).
+fn step_bit(step: Step) -> u8 {
+    match step {
+        Step::OnTrack => 0,
+        Step::Reminded => 1,
+        Step::HandedToBackup => 2,
+        Step::CommunityStaff => 4,
+        Step::Missed => 8,
+    }
 }
 
 #[derive(Deserialize)]
@@ -180,18 +217,34 @@ fn community_coordinators<'a>(
     best.into_iter().map(|(c, _)| c).collect()
 }
 
-/// Runs the pass as of `today` over the given scopes (community codes); `only_elders` limits it
-/// to some elders (tests).
+/// Runs the pass as of `today` over the given scopes (community codes) to the end; `only_elders`
+/// limits it to some elders (tests).
+/// `page`: elders per page (tests page a few elders as a district's pass pages thousands).
 pub async fn run_pass(
     ctx: &Ctx,
     scopes: &[String],
     today: NaiveDate,
     only_elders: Option<&[String]>,
+    page: usize,
 ) -> AppResult<PassOutcome> {
     let setting = pass_setting(ctx, today).await?;
     let mut outcome = PassOutcome::default();
+    let mut budget = usize::MAX;
     for scope in scopes {
-        pass_scope(ctx, &setting, scope, today, only_elders, &mut outcome).await?;
+        let limits = PassLimits {
+            page,
+            budget: &mut budget,
+        };
+        pass_scope(
+            ctx,
+            &setting,
+            scope,
+            today,
+            only_elders,
+            limits,
+            &mut outcome,
+        )
+        .await?;
         outcome.scopes += 1;
     }
     Ok(outcome)
@@ -293,95 +346,264 @@ fn rank(step: Step) -> usize {
     }
 }
 
+/// Elders one page of the pass reads (with their steps): bounds what one read holds.
+const PASS_PAGE: usize = 1000;
+
+/// Step rows per bulk insert (one JSON parameter each), notices per bulk insert.
+const STEP_CHUNK: usize = 500;
+const NOTICE_CHUNK: usize = 200;
+
+/// Rows (recomputed by the roll-over, or read by the pass) one scheduled run handles at most;
+/// a scope left unfinished is continued by the next run (it is not in `ladder_passes` yet).
+pub const SCHEDULED_BUDGET: usize = 10_000;
+
+/// The elders a page of the pass reads: `?1` the scope, `?2` the last elder id of the previous
+/// page, `?3` today, `?4` the elders a test limits the pass to (or NULL), `?5` the page size.
+/// An elder is read when a step of its ladder is reached by today that the pass has not written
+/// yet (`next_step_on`), or when its row is not the one the pass last handled (a visit, a new
+/// period, a surge, a new elder: `passed_version` / `passed_computed`, migration 0180).
+const PAGE_IDS_SQL: &str = "SELECT d.elder_id FROM due_elders d \
+     WHERE d.region_code = ?1 AND d.elder_id > ?2 AND d.tier IS NOT NULL \
+     AND (d.next_step_on <= ?3 OR d.passed_version IS NOT d.version OR d.passed_computed IS NOT d.computed_on) \
+     AND (?4 IS NULL OR d.elder_id IN (SELECT value FROM json_each(?4))) \
+     ORDER BY d.elder_id LIMIT ?5";
+
+/// How a pass pages: elders per page, and the rows it may still handle (decremented).
+struct PassLimits<'a> {
+    page: usize,
+    budget: &'a mut usize,
+}
+
+/// Passes one scope as of `today`, page by page, within the budget; true when the scope is
+/// done (and then recorded in `ladder_passes`, unless limited to some elders).
 async fn pass_scope(
     ctx: &Ctx,
     setting: &PassSetting,
     scope: &str,
     today: NaiveDate,
     only_elders: Option<&[String]>,
+    limits: PassLimits<'_>,
     outcome: &mut PassOutcome,
-) -> AppResult<()> {
+) -> AppResult<bool> {
+    let PassLimits { page, budget } = limits;
     let db = &ctx.db;
     // Issue 15: the pass reads the incremental due state; the scope's rows that are stale on
-    // the pass's day are recomputed first (crate::due_state).
-    crate::due_state::roll_over(ctx, scope, scope, today).await?;
+    // the pass's day are recomputed first (crate::due_state), within the budget.
+    let (rolled, rolled_all) =
+        crate::due_state::roll_over_within(ctx, scope, scope, today, *budget).await?;
+    *budget = budget.saturating_sub(rolled);
+    if !rolled_all {
+        return Ok(false);
+    }
     let since = (today - chrono::Duration::days(HORIZON_DAYS)).to_string();
     let only = only_elders.map(serde_json::to_string).transpose()?;
-    // Only elders with an unmet requirement at a step by today, or with a step not cleared yet
-    // (it may be met now): every other elder has nothing to write.
-    let results = db
-        .batch(vec![
-            db.statement(
-                "SELECT e.id, e.name, e.region_code, e.responsible_id, e.backup_id, ra.phone AS responsible_phone, \
-                   ba.phone AS backup_phone, d.ladder \
-                 FROM due_elders d JOIN elders e ON e.id = d.elder_id \
-                 LEFT JOIN accounts ra ON ra.id = e.responsible_id LEFT JOIN accounts ba ON ba.id = e.backup_id \
-                 WHERE d.region_code = ?1 AND d.tier IS NOT NULL \
-                 AND (d.attention_on <= ?4 OR d.elder_id IN (SELECT s.elder_id FROM escalation_steps s \
-                      WHERE s.community_code = ?1 AND s.cleared_on IS NULL AND s.period_end >= ?2)) \
-                 AND (?3 IS NULL OR e.id IN (SELECT value FROM json_each(?3)))",
-                args![scope, since.as_str(), only.clone(), today.to_string()],
-            )?,
-            db.statement(
-                "SELECT elder_id, requirement, period_start, step, cleared_on, reason, reason_text, reason_at \
-                 FROM escalation_steps WHERE community_code = ?1 AND period_end >= ?2",
-                args![scope, since.as_str()],
-            )?,
-        ])
-        .await?;
-    let elders = rows::<PassElderRow>(&results[0])?;
-    let existing = rows::<ExistingStepRow>(&results[1])?;
-    let mut have: BTreeSet<(&str, &str, &str, &str)> = BTreeSet::new();
-    let mut uncleared: BTreeSet<(&str, &str, &str)> = BTreeSet::new();
-    // The last reason recorded for each elder (for the community staff's notice).
-    let mut last_reason: HashMap<&str, (i64, &str, &str)> = HashMap::new();
-    for row in &existing {
-        have.insert((
-            &row.elder_id,
-            &row.requirement,
-            &row.period_start,
-            &row.step,
-        ));
-        if row.cleared_on.is_none() {
-            uncleared.insert((&row.elder_id, &row.requirement, &row.period_start));
-        }
-        if let (Some(reason), Some(at)) = (row.reason.as_deref(), row.reason_at) {
-            let entry = last_reason
-                .entry(&row.elder_id)
-                .or_insert((at, reason, &row.reason_text));
-            if at > entry.0 {
-                *entry = (at, reason, &row.reason_text);
-            }
-        }
-    }
     let coordinators = community_coordinators(&setting.coordinators, scope);
     let today_text = today.to_string();
-    let mut writes: Vec<Statement> = Vec::new();
-    let mut touched: BTreeSet<&str> = BTreeSet::new();
-    for elder in &elders {
-        outcome.elders += 1;
-        let mut entries: Vec<tanfang_domain::escalation::RequirementEscalation> =
-            serde_json::from_str(&elder.ladder)?;
-        for entry in &mut entries {
-            entry.step = tanfang_domain::due_state::step_on(entry, today);
+    let mut after = String::new();
+    loop {
+        if *budget == 0 {
+            return Ok(false);
         }
-        for entry in &entries {
+        let page_size = page.max(1).min(*budget);
+        let page_args = || {
+            args![
+                scope,
+                after.as_str(),
+                today_text.as_str(),
+                only.clone(),
+                page_size as i64
+            ]
+        };
+        let with_since = |mut values: Vec<crate::store::Arg>| {
+            values.push(crate::store::Arg::from(since.as_str()));
+            values
+        };
+        // The page's elders, the steps written for their requirement periods (one row per
+        // period) and their reasons: only theirs (the join), not the community's.
+        let results = db
+            .batch(vec![
+                db.statement(
+                    &format!(
+                        "SELECT json_group_array(json_array(e.id, e.name, e.responsible_id, e.backup_id, ra.phone, \
+                           ba.phone, d.version, d.computed_on, d.valid_until, json(d.ladder))) AS rows \
+                         FROM due_elders d JOIN elders e ON e.id = d.elder_id \
+                         LEFT JOIN accounts ra ON ra.id = e.responsible_id LEFT JOIN accounts ba ON ba.id = e.backup_id \
+                         WHERE d.elder_id IN ({PAGE_IDS_SQL})"
+                    ),
+                    page_args(),
+                )?,
+                db.statement(
+                    &format!(
+                        "SELECT json_group_array(json_array(elder_id, requirement, period_start, steps, uncleared)) AS rows \
+                         FROM (SELECT elder_id, requirement, period_start, \
+                           sum(CASE step WHEN 'reminded' THEN 1 WHEN 'handed_to_backup' THEN 2 \
+                             WHEN 'community_staff' THEN 4 WHEN 'missed' THEN 8 ELSE 0 END) AS steps, \
+                           max(cleared_on IS NULL) AS uncleared \
+                         FROM escalation_steps WHERE elder_id IN ({PAGE_IDS_SQL}) AND period_end >= ?6 \
+                         GROUP BY elder_id, requirement, period_start)"
+                    ),
+                    with_since(page_args()),
+                )?,
+                db.statement(
+                    &format!(
+                        "SELECT json_group_array(json_array(elder_id, reason, reason_text, reason_at)) AS rows \
+                         FROM escalation_steps WHERE elder_id IN ({PAGE_IDS_SQL}) AND period_end >= ?6 \
+                         AND reason IS NOT NULL AND reason_at IS NOT NULL"
+                    ),
+                    with_since(page_args()),
+                )?,
+            ])
+            .await?;
+        let unpack = |index: usize| -> AppResult<String> {
+            Ok(rows::<Packed>(&results[index])?
+                .pop()
+                .map_or_else(|| "[]".to_string(), |p| p.rows))
+        };
+        let mut elders: Vec<PassElderRow> = serde_json::from_str(&unpack(0)?)?;
+        elders.sort_by(|a, b| a.id.cmp(&b.id));
+        // The step of each entry on the pass's day, from its stored dates.
+        for elder in &mut elders {
+            for entry in &mut elder.ladder {
+                entry.step = tanfang_domain::due_state::step_on(entry, today);
+            }
+        }
+        let existing: Vec<ExistingPeriod> = serde_json::from_str(&unpack(1)?)?;
+        let reasons: Vec<ReasonRow> = serde_json::from_str(&unpack(2)?)?;
+        *budget = budget.saturating_sub(elders.len());
+        let Some(last) = elders.last() else { break };
+        after = last.id.clone();
+        let full_page = elders.len() >= page_size;
+        let writes = pass_page(
+            ctx,
+            setting,
+            scope,
+            today,
+            &coordinators,
+            &elders,
+            &existing,
+            &reasons,
+            outcome,
+        )?;
+        // One batch per page: its steps, notices, cursors and the pass state land together.
+        db.batch(writes).await?;
+        if !full_page {
+            break;
+        }
+    }
+    if only_elders.is_none() {
+        db.batch(vec![db.statement(
+            "INSERT INTO ladder_passes (scope, last_date, at) VALUES (?1, ?2, ?3) \
+             ON CONFLICT(scope) DO UPDATE SET last_date = MAX(last_date, excluded.last_date), at = excluded.at",
+            args![scope, today_text.as_str(), ctx.now_ms],
+        )?])
+        .await?;
+    }
+    Ok(true)
+}
+
+/// A step row to write, as the JSON array the bulk insert reads: elder, requirement, period
+/// start and end, step, day reached, responsible, backup, substitute, non-qualifying visits.
+#[derive(serde::Serialize)]
+struct StepOut<'a>(
+    &'a str,
+    String,
+    String,
+    String,
+    &'static str,
+    String,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<String>,
+    u32,
+);
+
+/// The writes of one page of elders: the steps reached and not written yet (in ladder order),
+/// the requirements met after a step (cleared), the notices, the cursors of the elders touched
+/// and, last, what the pass handled for each elder (migration 0180).
+#[allow(clippy::too_many_arguments)]
+fn pass_page(
+    ctx: &Ctx,
+    setting: &PassSetting,
+    scope: &str,
+    today: NaiveDate,
+    coordinators: &[&CoordinatorRow],
+    elders: &[PassElderRow],
+    existing: &[ExistingPeriod],
+    reasons: &[ReasonRow],
+    outcome: &mut PassOutcome,
+) -> AppResult<Vec<Statement>> {
+    let db = &ctx.db;
+    // (elder, requirement, period start) → (steps written, any not cleared).
+    let have: HashMap<(&str, &str, &str), (u8, bool)> = existing
+        .iter()
+        .map(|p| {
+            (
+                (
+                    p.elder_id.as_str(),
+                    p.requirement.as_str(),
+                    p.period_start.as_str(),
+                ),
+                (p.steps, p.uncleared != 0),
+            )
+        })
+        .collect();
+    // The last reason recorded for each elder (for the community staff's notice).
+    let mut last_reason: HashMap<&str, (i64, &str, &str)> = HashMap::new();
+    for row in reasons {
+        let entry = last_reason.entry(&row.elder_id).or_insert((
+            row.reason_at,
+            &row.reason,
+            &row.reason_text,
+        ));
+        if row.reason_at > entry.0 {
+            *entry = (row.reason_at, &row.reason, &row.reason_text);
+        }
+    }
+    let today_text = today.to_string();
+    let mut steps: Vec<StepOut<'_>> = Vec::new();
+    let mut cleared: Vec<Value> = Vec::new();
+    let mut app: Vec<Value> = Vec::new();
+    let mut sms: Vec<Value> = Vec::new();
+    let mut passed: Vec<Value> = Vec::with_capacity(elders.len());
+    let mut touched: BTreeSet<&str> = BTreeSet::new();
+    for elder in elders {
+        outcome.elders += 1;
+        let entries = &elder.ladder;
+        // A row stale on the pass's day (written since the roll-over) is handled as it is, but
+        // not recorded: the next pass reads it again, recomputed.
+        let fresh = elder.valid_until.as_str() > today_text.as_str()
+            && elder.computed_on.as_str() <= today_text.as_str();
+        if fresh {
+            passed.push(json!([
+                elder.id,
+                elder.version,
+                elder.computed_on,
+                tanfang_domain::due_state::next_step_after(entries, today).map(|d| d.to_string()),
+            ]));
+        }
+        for entry in entries {
             let status = &entry.status;
+            // Unmet and no step reached yet: nothing to write or clear.
+            if status.state != State::Met && entry.step == Step::OnTrack {
+                continue;
+            }
             let key = requirement_key(status);
             let period_start = status.period_start.to_string();
             if status.state == State::Met {
-                if uncleared.contains(&(elder.id.as_str(), key.as_str(), period_start.as_str())) {
-                    writes.push(db.statement(
-                        "UPDATE escalation_steps SET cleared_on = ?4 \
-                         WHERE elder_id = ?1 AND requirement = ?2 AND period_start = ?3 AND cleared_on IS NULL",
-                        args![elder.id.as_str(), key.as_str(), period_start.as_str(), today_text.as_str()],
-                    )?);
+                if have
+                    .get(&(elder.id.as_str(), key.as_str(), period_start.as_str()))
+                    .is_some_and(|(_, uncleared)| *uncleared)
+                {
+                    cleared.push(json!([elder.id, key, period_start]));
                     outcome.cleared += 1;
                     touched.insert(&elder.id);
                 }
                 continue;
             }
             let ended = status.period_end < today;
+            let written = have
+                .get(&(elder.id.as_str(), key.as_str(), period_start.as_str()))
+                .map_or(0, |(steps, _)| *steps);
             for step in STEPS {
                 if rank(step) > rank(entry.step) {
                     continue;
@@ -392,33 +614,21 @@ async fn pass_scope(
                     Step::CommunityStaff => entry.staff_on,
                     Step::Missed | Step::OnTrack => entry.missed_on,
                 };
-                if have.contains(&(
-                    elder.id.as_str(),
-                    key.as_str(),
-                    period_start.as_str(),
-                    step.as_str(),
-                )) {
+                if written & step_bit(step) != 0 {
                     continue;
                 }
-                writes.push(db.statement(
-                    "INSERT OR IGNORE INTO escalation_steps (elder_id, requirement, period_start, period_end, step, \
-                     reached_on, community_code, responsible_id, backup_id, substitute, non_qualifying, created_at) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                    args![
-                        elder.id.as_str(),
-                        key.as_str(),
-                        period_start.as_str(),
-                        status.period_end.to_string(),
-                        step.as_str(),
-                        reached.to_string(),
-                        scope,
-                        elder.responsible_id.clone(),
-                        elder.backup_id.clone(),
-                        entry.substitute.as_ref().map(|s| s.modes_text()),
-                        entry.non_qualifying_visits as i64,
-                        ctx.now_ms
-                    ],
-                )?);
+                steps.push(StepOut(
+                    &elder.id,
+                    key.clone(),
+                    period_start.clone(),
+                    status.period_end.to_string(),
+                    step.as_str(),
+                    reached.to_string(),
+                    elder.responsible_id.as_deref(),
+                    elder.backup_id.as_deref(),
+                    entry.substitute.as_ref().map(|s| s.modes_text()),
+                    entry.non_qualifying_visits,
+                ));
                 outcome.steps += 1;
                 touched.insert(&elder.id);
                 // A period that has ended gets only its `missed` notice, not the earlier steps'
@@ -433,7 +643,7 @@ async fn pass_scope(
                     status,
                     entry.substitute.as_ref(),
                     reason,
-                    &coordinators,
+                    coordinators,
                 ) else {
                     continue;
                 };
@@ -446,31 +656,59 @@ async fn pass_scope(
                         step.as_str(),
                         recipient
                     );
-                    writes.push(crate::notify::app_notification_once(
-                        ctx,
-                        &id,
-                        recipient,
-                        &elder.id,
-                        &notice.subject,
-                        &notice.body,
-                    )?);
                     outcome.notices += 1;
                     if setting.sms {
                         if let Some(phone) = phone.as_deref().filter(|p| !p.is_empty()) {
-                            writes.push(crate::notify::sms_notification_once(
-                                ctx,
-                                &format!("{id}:sms"),
+                            sms.push(json!([
+                                format!("{id}:sms"),
                                 phone,
-                                &elder.id,
-                                &notice.subject,
-                                &notice.body,
-                            )?);
+                                elder.id,
+                                notice.subject,
+                                notice.body
+                            ]));
                             outcome.sms += 1;
                         }
                     }
+                    app.push(json!([
+                        id,
+                        recipient,
+                        elder.id,
+                        notice.subject,
+                        notice.body
+                    ]));
                 }
             }
         }
+    }
+    let mut writes: Vec<Statement> = Vec::new();
+    // In ladder order: json_each reads each array in order.
+    for chunk in steps.chunks(STEP_CHUNK) {
+        writes.push(db.statement(
+            "INSERT OR IGNORE INTO escalation_steps (elder_id, requirement, period_start, period_end, step, \
+             reached_on, community_code, responsible_id, backup_id, substitute, non_qualifying, created_at) \
+             SELECT json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), \
+               json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]'), json_extract(j.value, '$[5]'), ?2, \
+               json_extract(j.value, '$[6]'), json_extract(j.value, '$[7]'), json_extract(j.value, '$[8]'), \
+               json_extract(j.value, '$[9]'), ?3 \
+             FROM json_each(?1) j",
+            args![serde_json::to_string(chunk)?, scope, ctx.now_ms],
+        )?);
+    }
+    for chunk in cleared.chunks(STEP_CHUNK) {
+        writes.push(db.statement(
+            "UPDATE escalation_steps SET cleared_on = ?2 FROM json_each(?1) j \
+             WHERE escalation_steps.elder_id = json_extract(j.value, '$[0]') \
+               AND escalation_steps.requirement = json_extract(j.value, '$[1]') \
+               AND escalation_steps.period_start = json_extract(j.value, '$[2]') \
+               AND escalation_steps.cleared_on IS NULL",
+            args![serde_json::to_string(chunk)?, today_text.as_str()],
+        )?);
+    }
+    for chunk in app.chunks(NOTICE_CHUNK) {
+        writes.push(crate::notify::app_notifications_once(ctx, chunk)?);
+    }
+    for chunk in sms.chunks(NOTICE_CHUNK) {
+        writes.push(crate::notify::sms_notifications_once(ctx, chunk)?);
     }
     // Phones pull an elder again when its cursor moves: the visitors see the new step.
     if !touched.is_empty() {
@@ -483,23 +721,24 @@ async fn pass_scope(
             args![serde_json::to_string(&ids)?],
         )?);
     }
-    if only_elders.is_none() {
+    // What the pass handled, only where the row is still the one read (a write since then
+    // leaves the elder to the next pass).
+    for chunk in passed.chunks(STEP_CHUNK) {
         writes.push(db.statement(
-            "INSERT INTO ladder_passes (scope, last_date, at) VALUES (?1, ?2, ?3) \
-             ON CONFLICT(scope) DO UPDATE SET last_date = MAX(last_date, excluded.last_date), at = excluded.at",
-            args![scope, today_text.as_str(), ctx.now_ms],
+            "UPDATE due_elders SET passed_version = json_extract(j.value, '$[1]'), \
+               passed_computed = json_extract(j.value, '$[2]'), next_step_on = json_extract(j.value, '$[3]') \
+             FROM json_each(?1) j \
+             WHERE due_elders.elder_id = json_extract(j.value, '$[0]') AND due_elders.version = json_extract(j.value, '$[1]')",
+            args![serde_json::to_string(chunk)?],
         )?);
     }
-    // In order, in chunks: the cursor and the pass date (at the end) land after every step.
-    while !writes.is_empty() {
-        let rest = writes.split_off(writes.len().min(WRITE_CHUNK));
-        db.batch(writes).await?;
-        writes = rest;
-    }
-    Ok(())
+    Ok(writes)
 }
 
-/// The scheduled trigger's part: passes up to [`SCOPES_PER_RUN`] scopes not yet passed today.
+/// The scheduled trigger's part: passes the scopes not yet passed today, up to
+/// [`SCOPES_PER_RUN`] of them and [`SCHEDULED_BUDGET`] rows per run; a scope the budget cuts
+/// short is continued by the next run (the pass state makes the elders already handled drop
+/// out of its selection).
 pub async fn scheduled(ctx: &Ctx) -> AppResult<PassOutcome> {
     let today = ctx.today();
     let scopes: Vec<String> = ctx
@@ -518,11 +757,26 @@ pub async fn scheduled(ctx: &Ctx) -> AppResult<PassOutcome> {
     if scopes.is_empty() {
         return Ok(PassOutcome::default());
     }
-    run_pass(ctx, &scopes, today, None).await
+    let setting = pass_setting(ctx, today).await?;
+    let mut outcome = PassOutcome::default();
+    let mut budget = SCHEDULED_BUDGET;
+    for scope in &scopes {
+        let limits = PassLimits {
+            page: PASS_PAGE,
+            budget: &mut budget,
+        };
+        let done = pass_scope(ctx, &setting, scope, today, None, limits, &mut outcome).await?;
+        if !done {
+            break;
+        }
+        outcome.scopes += 1;
+    }
+    Ok(outcome)
 }
 
-/// `POST /api/dev/ladder {"today": "YYYY-MM-DD", "region"?: code, "elder_ids"?: [...]}`
-/// (only with `DEV_SEED=1`): the pass as of `today` over every scope (inside `region`).
+/// `POST /api/dev/ladder {"today": "YYYY-MM-DD", "region"?: code, "elder_ids"?: [...],
+/// "page_size"?: n}` (only with `DEV_SEED=1`): the pass as of `today` over every scope (inside
+/// `region`), to the end, `page_size` elders a page (default [`PASS_PAGE`]).
 pub async fn dev_ladder(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     if ctx.var("DEV_SEED").as_deref() != Some("1") {
         return Err(AppError::NotFound);
@@ -562,7 +816,13 @@ pub async fn dev_ladder(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
         .into_iter()
         .map(|r| r.scope)
         .collect();
-    let outcome = run_pass(ctx, &scopes, today, only.as_deref()).await?;
+    let page = match body.get("page_size") {
+        None | Some(Value::Null) => PASS_PAGE,
+        Some(value) => value.as_u64().filter(|n| *n >= 1).ok_or_else(|| {
+            AppError::invalid("page_size", "须为正整数 (must be a positive integer)")
+        })? as usize,
+    };
+    let outcome = run_pass(ctx, &scopes, today, only.as_deref(), page).await?;
     http::json(&json!({"today": today.to_string(), "outcome": outcome}))
 }
 
