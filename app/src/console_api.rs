@@ -1136,7 +1136,10 @@ mod tests {
     fn the_html_starts_the_requests_the_console_pages_make_first() {
         let html = include_str!("../static/index.html");
         for url in ["/api/me".to_string(), due_url("", DUE_FIRST_PAGE)] {
-            assert!(html.contains(&format!("'{url}'")), "index.html does not ask for {url}");
+            assert!(
+                html.contains(&format!("'{url}'")),
+                "index.html does not ask for {url}"
+            );
         }
     }
 

@@ -158,7 +158,9 @@ pub fn CoordDuePage() -> impl IntoView {
     let rest = RwSignal::new(None::<Result<Arc<DueBoard>, ConsoleError>>);
     let generation = StoredValue::new(0u32);
     Effect::new(move |_| {
-        let Some(Ok((first, asked))) = board.get() else { return };
+        let Some(Ok((first, asked))) = board.get() else {
+            return;
+        };
         generation.update_value(|g| *g += 1);
         let current = generation.get_value();
         rest.set(None);
@@ -177,7 +179,9 @@ pub fn CoordDuePage() -> impl IntoView {
     // Transition would hold the whole board back until the people have loaded.
     let people_answer = RwSignal::new(None::<Arc<Vec<Person>>>);
     spawn_local(async move {
-        people_answer.set(Some(Arc::new(console_api::people().await.unwrap_or_default())));
+        people_answer.set(Some(Arc::new(
+            console_api::people().await.unwrap_or_default(),
+        )));
     });
     let people: PeopleSignal = people_answer.into();
     let index_cache = StoredValue::new_local(None::<Arc<ElderIndex>>);
