@@ -71,16 +71,14 @@ fn surges_near(today: NaiveDate, shapes: &[SurgeShape]) -> Vec<Surge> {
         .enumerate()
         .map(|(i, &(before, length, requirement, region))| {
             let start = today - Days::new(before);
-            Surge {
-                id: format!("near{i}"),
-                region_prefix: region.to_string(),
+            strategies::surge(
+                format!("near{i}"),
+                region,
                 start,
-                end: start + Days::new(length),
-                tiers: vec![],
-                categories: vec![],
+                length,
                 requirement,
-                reason: "节日".into(),
-            }
+                "节日",
+            )
         })
         .collect()
 }

@@ -22,7 +22,7 @@ use crate::args;
 use crate::context::Ctx;
 use crate::error::AppResult;
 use crate::handlers::admin::{facts_from_row, parse_visits, surge_rows_to_domain, SurgeRow};
-use crate::store::{rows, Db, Statement, CURRENT_CURSOR, NEW_CURSOR_SQL};
+use crate::store::{packed_rows, rows, Db, Statement, CURRENT_CURSOR, NEW_CURSOR_SQL};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -75,7 +75,7 @@ fn inputs_sql() -> String {
 }
 
 /// The statement reading one page of inputs (see [`inputs_sql`]); `packed`: as one JSON text
-/// (one row, column `rows`: an array of [`InputRow`]s as arrays, read by [`unpack_inputs`]) —
+/// (one row, column `rows`: an array of [`InputRow`]s as arrays, read by [`crate::store::packed_rows`]) —
 /// D1 hands the worker one string instead of a JS object per row.
 #[allow(clippy::too_many_arguments)]
 fn inputs_statement(
@@ -262,11 +262,7 @@ pub fn stale_check_statement(
     hi: &str,
     today: NaiveDate,
 ) -> AppResult<Statement> {
-    let scope = if lo == hi {
-        "region_code = ?1"
-    } else {
-        "region_code BETWEEN ?1 AND ?2"
-    };
+    let scope = crate::store::region_scope_sql(lo, hi);
     db.statement(
         &format!(
             "SELECT 1 AS stale FROM (SELECT elder_id FROM due_elders INDEXED BY due_elders_region \
@@ -327,7 +323,7 @@ pub async fn roll_over_within(
                         true,
                     )?)
                     .await?;
-                let stale = unpack_inputs(&results[0])?;
+                let stale = packed_rows::<InputRow>(&results[0])?;
                 if stale.is_empty() {
                     return Ok((done, true));
                 }
@@ -347,7 +343,7 @@ pub async fn roll_over_within(
                         true,
                     )?])
                     .await?;
-                unpack_inputs(&results[0])?
+                packed_rows::<InputRow>(&results[0])?
             }
         };
         // The page's last row in (community, elder) order.
@@ -364,19 +360,6 @@ pub async fn roll_over_within(
         if stale.len() < page {
             return Ok((done, true));
         }
-    }
-}
-
-#[derive(Deserialize)]
-struct Packed {
-    rows: Option<String>,
-}
-
-/// The rows of a packed read ([`inputs_statement`] with `packed`).
-fn unpack_inputs(result: &worker::D1Result) -> AppResult<Vec<InputRow>> {
-    match rows::<Packed>(result)?.pop().and_then(|p| p.rows) {
-        Some(text) => Ok(serde_json::from_str(&text)?),
-        None => Ok(Vec::new()),
     }
 }
 

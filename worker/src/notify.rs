@@ -230,21 +230,28 @@ pub fn sms_notification_once(
 /// Many [`app_notification_once`]s in one statement: `rows` are `[id, account_id, elder_id,
 /// subject, body]` arrays, written in order (the ladder pass's notices of a page of elders).
 pub fn app_notifications_once(ctx: &Ctx, rows: &[serde_json::Value]) -> AppResult<Statement> {
-    ctx.db.statement(
-        "INSERT OR IGNORE INTO notifications (id, channel, recipient, elder_id, subject, body, state, attempts, next_attempt_at, created_at, updated_at) \
-         SELECT json_extract(j.value, '$[0]'), 'app', json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), \
-           json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]'), 'sent', 1, ?2, ?2, ?2 FROM json_each(?1) j",
-        args![serde_json::to_string(rows)?, ctx.now_ms],
-    )
+    notifications_once(ctx, "app", "sent", 1, rows)
 }
 
 /// Many [`sms_notification_once`]s in one statement: `rows` are `[id, phone, elder_id, subject,
 /// body]` arrays.
 pub fn sms_notifications_once(ctx: &Ctx, rows: &[serde_json::Value]) -> AppResult<Statement> {
+    notifications_once(ctx, "sms", "pending", 0, rows)
+}
+
+/// The bulk insert of both: in-app notices are delivered by being written (`sent`, one
+/// attempt), SMS wait in the outbox (`pending`).
+fn notifications_once(
+    ctx: &Ctx,
+    channel: &str,
+    state: &str,
+    attempts: i64,
+    rows: &[serde_json::Value],
+) -> AppResult<Statement> {
     ctx.db.statement(
         "INSERT OR IGNORE INTO notifications (id, channel, recipient, elder_id, subject, body, state, attempts, next_attempt_at, created_at, updated_at) \
-         SELECT json_extract(j.value, '$[0]'), 'sms', json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), \
-           json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]'), 'pending', 0, ?2, ?2, ?2 FROM json_each(?1) j",
-        args![serde_json::to_string(rows)?, ctx.now_ms],
+         SELECT json_extract(j.value, '$[0]'), ?3, json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), \
+           json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]'), ?4, ?5, ?2, ?2, ?2 FROM json_each(?1) j",
+        args![serde_json::to_string(rows)?, ctx.now_ms, channel, state, attempts],
     )
 }

@@ -184,6 +184,20 @@ pub fn rows<T: DeserializeOwned>(result: &D1Result) -> AppResult<Vec<T>> {
     Ok(result.results::<T>()?)
 }
 
+/// The rows of a packed read: a statement answering one row whose column `rows` is a JSON array
+/// of the rows (`SELECT json_group_array(json_array(…)) AS rows …`), so that D1 hands the worker
+/// one string instead of a JS object per row. No row, or `rows` NULL, is no rows.
+pub fn packed_rows<T: DeserializeOwned>(result: &D1Result) -> AppResult<Vec<T>> {
+    #[derive(serde::Deserialize)]
+    struct Packed {
+        rows: Option<String>,
+    }
+    match rows::<Packed>(result)?.pop().and_then(|p| p.rows) {
+        Some(text) => Ok(serde_json::from_str(&text)?),
+        None => Ok(Vec::new()),
+    }
+}
+
 /// Number of rows a write changed.
 pub fn changes(result: &D1Result) -> u64 {
     result
@@ -203,6 +217,27 @@ pub fn subtree_range(region_code: &str) -> (String, String) {
         Err(_) => region_code.to_string(),
     };
     (format!("{prefix:0<12}"), format!("{prefix:9<12}"))
+}
+
+/// The condition on `region_code` for the code range `lo..=hi` of [`subtree_range`], as `?1` /
+/// `?2`: an equality when the range is one community (an index on `(region_code, …)` then
+/// seeks on its next column too, where a range would walk the community's entries).
+pub fn region_scope_sql(lo: &str, hi: &str) -> &'static str {
+    if lo == hi {
+        "region_code = ?1"
+    } else {
+        "region_code BETWEEN ?1 AND ?2"
+    }
+}
+
+/// The arguments of a statement whose only parameters are those of [`region_scope_sql`]: D1
+/// refuses a binding past the last parameter a statement uses, so `?2` only for a range.
+pub fn region_scope_args(lo: &str, hi: &str) -> Vec<Arg> {
+    if lo == hi {
+        crate::args![lo]
+    } else {
+        crate::args![lo, hi]
+    }
 }
 
 /// SQL of the feed entry every write request starts its batch with; later statements use

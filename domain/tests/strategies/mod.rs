@@ -47,14 +47,36 @@ pub fn any_surge(max_length: u64) -> impl Strategy<Value = Surge> {
         any_requirement(),
         proptest::sample::select(vec!["", "610926", "4407"]),
     )
-        .prop_map(|(start, length, requirement, region)| Surge {
-            id: format!("s{start}+{length}"),
-            region_prefix: region.to_string(),
-            start,
-            end: start + Days::new(length),
-            tiers: vec![],
-            categories: vec![],
-            requirement,
-            reason: "寒潮".into(),
+        .prop_map(|(start, length, requirement, region)| {
+            surge(
+                format!("s{start}+{length}"),
+                region,
+                start,
+                length,
+                requirement,
+                "寒潮",
+            )
         })
+}
+
+/// A surge over every tier and category of `region` (a code prefix), `length` days from
+/// `start`.
+pub fn surge(
+    id: String,
+    region: &str,
+    start: NaiveDate,
+    length: u64,
+    requirement: Requirement,
+    reason: &str,
+) -> Surge {
+    Surge {
+        id,
+        region_prefix: region.to_string(),
+        start,
+        end: start + Days::new(length),
+        tiers: vec![],
+        categories: vec![],
+        requirement,
+        reason: reason.into(),
+    }
 }

@@ -662,11 +662,7 @@ fn due_board_statements(
     limit: usize,
     compact: bool,
 ) -> AppResult<Vec<crate::store::Statement>> {
-    let scope = if lo == hi {
-        "region_code = ?1"
-    } else {
-        "region_code BETWEEN ?1 AND ?2"
-    };
+    let scope = crate::store::region_scope_sql(lo, hi);
     let urgent = format!(
         "(SELECT * FROM due_items WHERE {scope} ORDER BY overdue DESC, tier_rank, next_due_by, elder_id, rank LIMIT ?3) i \
          JOIN elders e ON e.id = i.elder_id JOIN due_elders d ON d.elder_id = i.elder_id \
@@ -703,8 +699,7 @@ fn due_board_statements(
             "SELECT e.id, e.name, r.name AS community {declined_from} ORDER BY e.region_code, e.id"
         )
     };
-    // D1 refuses a binding past the last parameter a statement uses: `?2` only for a range.
-    let scope_args = || if lo == hi { args![lo] } else { args![lo, hi] };
+    let scope_args = || crate::store::region_scope_args(lo, hi);
     Ok(vec![
         db.statement(
             &items,

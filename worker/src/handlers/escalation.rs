@@ -37,7 +37,7 @@ use crate::auth::{require, Role};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, query_param};
-use crate::store::{rows, subtree_range, Statement, CURRENT_CURSOR, NEW_CURSOR_SQL};
+use crate::store::{packed_rows, rows, subtree_range, Statement, CURRENT_CURSOR, NEW_CURSOR_SQL};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -75,13 +75,6 @@ pub fn requirement_key(status: &RequirementStatus) -> String {
 /// The Chinese label of a stored reason code ("" when unknown).
 pub fn reason_label(reason: &str) -> &'static str {
     MissedReason::parse(reason).map_or("", MissedReason::label_zh)
-}
-
-/// One page of the pass as one JSON text (`json_group_array`): D1 hands the worker one string
-/// instead of a JS object per row, and the worker parses it in one go.
-#[derive(Deserialize)]
-struct Packed {
-    rows: String,
 }
 
 /// An elder of a page, read from a JSON array in this field order.
@@ -122,15 +115,20 @@ struct ReasonRow {
     reason_at: i64,
 }
 
-/// A step's bit in [`ExistingPeriod::steps`] (the SQL of the pass's read gives the same).
+/// A step's bit in [`ExistingPeriod::steps`]: bit n for the n-th of [`STEPS`] (0 for
+/// `on_track`, never written). The pass's read sums the same bits ([`steps_bits_sql`]).
 fn step_bit(step: Step) -> u8 {
-    match step {
-        Step::OnTrack => 0,
-        Step::Reminded => 1,
-        Step::HandedToBackup => 2,
-        Step::CommunityStaff => 4,
-        Step::Missed => 8,
-    }
+    STEPS.iter().position(|s| *s == step).map_or(0, |n| 1 << n)
+}
+
+/// The SQL summing [`step_bit`] over the `step` column of `escalation_steps`, made from the same
+/// bits so that the read and the check of what is written cannot disagree.
+fn steps_bits_sql() -> String {
+    let arms: String = STEPS
+        .iter()
+        .map(|step| format!("WHEN '{}' THEN {} ", step.as_str(), step_bit(*step)))
+        .collect();
+    format!("sum(CASE step {arms}ELSE 0 END)")
 }
 
 #[derive(Deserialize)]
@@ -336,16 +334,6 @@ const STEPS: [Step; 4] = [
     Step::Missed,
 ];
 
-fn rank(step: Step) -> usize {
-    match step {
-        Step::OnTrack => 0,
-        Step::Reminded => 1,
-        Step::HandedToBackup => 2,
-        Step::CommunityStaff => 3,
-        Step::Missed => 4,
-    }
-}
-
 /// Elders one page of the pass reads (with their steps): bounds what one read holds.
 const PASS_PAGE: usize = 1000;
 
@@ -399,6 +387,7 @@ async fn pass_scope(
     let only = only_elders.map(serde_json::to_string).transpose()?;
     let coordinators = community_coordinators(&setting.coordinators, scope);
     let today_text = today.to_string();
+    let steps_bits = steps_bits_sql();
     let mut after = String::new();
     loop {
         if *budget == 0 {
@@ -436,8 +425,7 @@ async fn pass_scope(
                     &format!(
                         "SELECT json_group_array(json_array(elder_id, requirement, period_start, steps, uncleared)) AS rows \
                          FROM (SELECT elder_id, requirement, period_start, \
-                           sum(CASE step WHEN 'reminded' THEN 1 WHEN 'handed_to_backup' THEN 2 \
-                             WHEN 'community_staff' THEN 4 WHEN 'missed' THEN 8 ELSE 0 END) AS steps, \
+                           {steps_bits} AS steps, \
                            max(cleared_on IS NULL) AS uncleared \
                          FROM escalation_steps WHERE elder_id IN ({PAGE_IDS_SQL}) AND period_end >= ?6 \
                          GROUP BY elder_id, requirement, period_start)"
@@ -454,12 +442,8 @@ async fn pass_scope(
                 )?,
             ])
             .await?;
-        let unpack = |index: usize| -> AppResult<String> {
-            Ok(rows::<Packed>(&results[index])?
-                .pop()
-                .map_or_else(|| "[]".to_string(), |p| p.rows))
-        };
-        let mut elders: Vec<PassElderRow> = serde_json::from_str(&unpack(0)?)?;
+        // Each read is packed (one JSON text: crate::store::packed_rows).
+        let mut elders: Vec<PassElderRow> = packed_rows(&results[0])?;
         elders.sort_by(|a, b| a.id.cmp(&b.id));
         // The step of each entry on the pass's day, from its stored dates.
         for elder in &mut elders {
@@ -467,8 +451,8 @@ async fn pass_scope(
                 entry.step = tanfang_domain::due_state::step_on(entry, today);
             }
         }
-        let existing: Vec<ExistingPeriod> = serde_json::from_str(&unpack(1)?)?;
-        let reasons: Vec<ReasonRow> = serde_json::from_str(&unpack(2)?)?;
+        let existing: Vec<ExistingPeriod> = packed_rows(&results[1])?;
+        let reasons: Vec<ReasonRow> = packed_rows(&results[2])?;
         *budget = budget.saturating_sub(elders.len());
         let Some(last) = elders.last() else { break };
         after = last.id.clone();
@@ -605,7 +589,8 @@ fn pass_page(
                 .get(&(elder.id.as_str(), key.as_str(), period_start.as_str()))
                 .map_or(0, |(steps, _)| *steps);
             for step in STEPS {
-                if rank(step) > rank(entry.step) {
+                // Steps are ordered (domain's `Step` is `Ord`): only those reached by today.
+                if step > entry.step {
                     continue;
                 }
                 let reached = match step {
