@@ -3,7 +3,7 @@
 #   fresh D1 in a temp --persist-to dir, migrations applied, `wrangler dev` with DEV_SEED=1 on a
 #   free port, `node --test` over worker/tests/, then the server is stopped and the dir removed.
 # Usage: worker/tests/run-local.sh [--build] [extra node --test args]
-#   --build  first runs worker-build --release in worker/ (otherwise worker/build must exist).
+#   --build  first runs `cargo xtask build-worker` (otherwise worker/build must exist).
 # Env: TANFANG_KEEP_STATE=1 keeps the state dir (its path is printed).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -13,10 +13,7 @@ WRANGLER="$ROOT/node_modules/.bin/wrangler"
 
 if [[ "${1:-}" == "--build" ]]; then
   shift
-  (cd worker && WASM_BINDGEN_BIN="${WASM_BINDGEN_BIN:-$HOME/.cargo/bin/wasm-bindgen}" \
-    WASM_OPT_BIN="${WASM_OPT_BIN:-$ROOT/node_modules/.bin/wasm-opt}" \
-    ESBUILD_BIN="${ESBUILD_BIN:-$ROOT/node_modules/.bin/esbuild}" \
-    "${WORKER_BUILD_BIN:-$HOME/.cargo/bin/worker-build}" --release)
+  cargo xtask build-worker
 fi
 [[ -f worker/build/worker/shim.mjs ]] || { echo "worker/build missing: run with --build" >&2; exit 2; }
 mkdir -p dist
