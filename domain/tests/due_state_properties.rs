@@ -12,7 +12,7 @@ use proptest::prelude::*;
 use tanfang_domain::date::NaiveDate;
 use tanfang_domain::due_state::{due_state, next_step_after, step_on, DueInputs};
 use tanfang_domain::elder::{Capability, Category, Consent, ElderFacts};
-use tanfang_domain::escalation::Step;
+use tanfang_domain::escalation::{stored_ladder, Step};
 use tanfang_domain::policy::{PolicyId, PolicyProfile};
 
 mod strategies;
@@ -84,6 +84,33 @@ proptest! {
             // On valid_until itself something may change, and the worker recomputes: nothing
             // to check but that the new state is valid from today.
             prop_assert!(due_state(&inputs, today).valid_until > today);
+        }
+    }
+
+    /// The worker stores the ladder in its compact form (`escalation::stored_ladder`): it reads
+    /// back as written, surges and substitutes included, and is shorter than the named form.
+    #[test]
+    fn the_stored_ladder_reads_back_as_written(
+        facts in any_facts(),
+        visits in proptest::collection::vec(any_visit(400, 900), 0..12),
+        surges in proptest::collection::vec(any_surge(60), 0..3),
+        policy in proptest::sample::select(PolicyId::ALL.to_vec()),
+        today in date_between(base_day(), 400),
+    ) {
+        let profile = PolicyProfile::builtin(policy);
+        let inputs = DueInputs {
+            facts: &facts,
+            on_board: true,
+            visits: &visits,
+            surges: &surges,
+            profile: &profile,
+            next_profile_change: None,
+        };
+        let ladder = due_state(&inputs, today).ladder;
+        let text = stored_ladder::to_text(&ladder).unwrap();
+        prop_assert_eq!(stored_ladder::from_text(&text).unwrap(), ladder.clone());
+        if !ladder.is_empty() {
+            prop_assert!(text.len() < serde_json::to_string(&ladder).unwrap().len(), "{}", text);
         }
     }
 

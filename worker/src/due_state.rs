@@ -27,6 +27,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tanfang_domain::due_state::{due_state, visit_horizon, DueInputs, DueState};
+use tanfang_domain::escalation::stored_ladder;
 use tanfang_domain::policy::PolicyProfile;
 use tanfang_domain::schedule::Surge;
 
@@ -186,7 +187,7 @@ pub struct ItemOut<'a>(
     u8,
     &'a str,
     usize,
-    String,
+    #[serde(with = "tanfang_domain::date::fast_date")] NaiveDate,
     tanfang_domain::policy::Kind,
     tanfang_domain::policy::RequiredMode,
     u32,
@@ -217,7 +218,7 @@ pub fn item_rows<'a>(
                 s.overdue as u8,
                 tier,
                 state.tier_rank,
-                s.next_due_by.to_string(),
+                s.next_due_by,
                 s.requirement.kind,
                 s.requirement.mode,
                 s.requirement.count,
@@ -409,7 +410,7 @@ async fn write_rows(
                 state.tier_rank,
                 state.last_visit.map(|d| d.to_string()),
                 state.attention_on().map(|d| d.to_string()),
-                serde_json::to_string(&state.ladder)?,
+                stored_ladder::to_text(&state.ladder)?,
             ));
         }
         // Only rows still at the version read: a write since then left them stale.
@@ -624,16 +625,14 @@ pub async fn dev_check(mut req: worker::Request, ctx: &Ctx) -> AppResult<worker:
             json!(have.attention_on),
             json!(state.attention_on().map(|d| d.to_string())),
         );
-        let stored_ladder: Value = serde_json::from_str::<
-            Vec<tanfang_domain::escalation::RequirementEscalation>,
-        >(&have.ladder)
-        .map(|mut entries| {
-            for e in &mut entries {
-                e.step = tanfang_domain::due_state::step_on(e, today);
-            }
-            serde_json::to_value(entries).unwrap_or(Value::Null)
-        })
-        .unwrap_or(Value::Null);
+        let stored_ladder: Value = stored_ladder::from_text(&have.ladder)
+            .map(|mut entries| {
+                for e in &mut entries {
+                    e.step = tanfang_domain::due_state::step_on(e, today);
+                }
+                serde_json::to_value(entries).unwrap_or(Value::Null)
+            })
+            .unwrap_or(Value::Null);
         differ(
             &row.id,
             "ladder",

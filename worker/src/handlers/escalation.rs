@@ -91,7 +91,8 @@ struct PassElderRow {
     version: i64,
     computed_on: String,
     valid_until: String,
-    /// `due_elders.ladder`: the ladder's entries as of the row's computation.
+    /// `due_elders.ladder`: the ladder's entries as of the row's computation (stored form).
+    #[serde(with = "tanfang_domain::escalation::stored_ladder")]
     ladder: Vec<tanfang_domain::escalation::RequirementEscalation>,
 }
 
@@ -487,14 +488,15 @@ async fn pass_scope(
 
 /// A step row to write, as the JSON array the bulk insert reads: elder, requirement, period
 /// start and end, step, day reached, responsible, backup, substitute, non-qualifying visits.
+/// Dates through the domain's fast date path (a month's first pass writes ~575,000 steps).
 #[derive(serde::Serialize)]
 struct StepOut<'a>(
     &'a str,
     String,
-    String,
-    String,
+    #[serde(with = "tanfang_domain::date::fast_date")] NaiveDate,
+    #[serde(with = "tanfang_domain::date::fast_date")] NaiveDate,
     &'static str,
-    String,
+    #[serde(with = "tanfang_domain::date::fast_date")] NaiveDate,
     Option<&'a str>,
     Option<&'a str>,
     Option<String>,
@@ -605,10 +607,10 @@ fn pass_page(
                 steps.push(StepOut(
                     &elder.id,
                     key.clone(),
-                    period_start.clone(),
-                    status.period_end.to_string(),
+                    status.period_start,
+                    status.period_end,
                     step.as_str(),
-                    reached.to_string(),
+                    reached,
                     elder.responsible_id.as_deref(),
                     elder.backup_id.as_deref(),
                     entry.substitute.as_ref().map(|s| s.modes_text()),
