@@ -550,11 +550,18 @@ pub mod stored_ladder {
             .collect())
     }
 
+    /// A ladder that serialises in the stored form (as a value inside a larger JSON text).
+    pub struct Stored<'a>(pub &'a [RequirementEscalation]);
+
+    impl Serialize for Stored<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            serialize(self.0, s)
+        }
+    }
+
     /// The stored text of a ladder.
     pub fn to_text(ladder: &[RequirementEscalation]) -> serde_json::Result<String> {
-        let mut out = Vec::with_capacity(160 * ladder.len() + 2);
-        serialize(ladder, &mut serde_json::Serializer::new(&mut out))?;
-        Ok(String::from_utf8(out).expect("serde_json writes UTF-8"))
+        serde_json::to_string(&Stored(ladder))
     }
 
     /// A ladder from its stored text.

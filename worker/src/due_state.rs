@@ -178,7 +178,11 @@ pub fn date_text(date: NaiveDate) -> String {
 }
 
 /// One row of `due_items` as the JSON array the write statement reads (written straight to
-/// JSON: no `Value` per item).
+/// JSON: no `Value` per item): the columns, the row's `version` (the write joins on it), and
+/// the parts of the requirement's status the columns lack (period start and end, state,
+/// previous period met). SQLite writes the `status` column from them ([`ITEM_STATUS_SQL`]), so
+/// the status's text is not serialised, escaped into the parameter and sent for every item
+/// (half the roll-over's bytes before).
 #[derive(serde::Serialize)]
 pub struct ItemOut<'a>(
     &'a str,
@@ -194,24 +198,35 @@ pub struct ItemOut<'a>(
     tanfang_domain::date::Per,
     u32,
     Option<&'a str>,
-    String,
+    i64,
+    #[serde(with = "tanfang_domain::date::fast_date")] NaiveDate,
+    #[serde(with = "tanfang_domain::date::fast_date")] NaiveDate,
+    tanfang_domain::schedule::State,
+    u8,
 );
 
-/// The item rows of `due_items` for a state.
+/// The `status` column from the item's columns and parts (alias `i`): the text
+/// `serde_json::to_string(&RequirementStatus)` gives, key for key — `surge` last and only when
+/// there is one (`json_patch` drops a null member). The dev check compares it, byte for byte,
+/// with the domain's serialisation (`item_values`).
+const ITEM_STATUS_SQL: &str = "json_patch(json_object(     'requirement', json_object('kind', i.kind, 'mode', i.mode, 'count', i.count, 'per', i.per),      'period_start', i.period_start, 'period_end', i.period_end, 'done', i.done, 'state', i.state,      'previous_period_met', json(CASE WHEN i.previous_met THEN 'true' ELSE 'false' END),      'next_due_by', i.next_due_by, 'overdue', json(CASE WHEN i.overdue THEN 'true' ELSE 'false' END)),      json_object('surge', i.surge))";
+
+/// The item rows of `due_items` for a state read at `version`.
 pub fn item_rows<'a>(
     id: &'a str,
     region: &'a str,
+    version: i64,
     state: &'a DueState,
-) -> AppResult<Vec<ItemOut<'a>>> {
+) -> Vec<ItemOut<'a>> {
     let Some(tier) = &state.tier else {
-        return Ok(Vec::new());
+        return Vec::new();
     };
     state
         .due
         .iter()
         .enumerate()
         .map(|(rank, s)| {
-            Ok(ItemOut(
+            ItemOut(
                 id,
                 rank,
                 region,
@@ -225,21 +240,50 @@ pub fn item_rows<'a>(
                 s.requirement.per,
                 s.done,
                 s.surge.as_deref(),
-                serde_json::to_string(s)?,
-            ))
+                version,
+                s.period_start,
+                s.period_end,
+                s.state,
+                s.previous_period_met as u8,
+            )
         })
         .collect()
 }
 
-/// The item columns of `due_items` for a state, as JSON values (the dev check compares them).
+/// The columns of `due_items` for a state, as JSON values in the dev check's order, the status
+/// as the domain serialises it (an independent account of what the write's SQL builds).
 pub fn item_values(id: &str, region: &str, state: &DueState) -> AppResult<Vec<Value>> {
-    item_rows(id, region, state)?
+    let Some(tier) = &state.tier else {
+        return Ok(Vec::new());
+    };
+    state
+        .due
         .iter()
-        .map(|item| Ok(serde_json::to_value(item)?))
+        .enumerate()
+        .map(|(rank, s)| {
+            Ok(json!([
+                id,
+                rank,
+                region,
+                s.overdue as u8,
+                tier,
+                state.tier_rank,
+                s.next_due_by.to_string(),
+                s.requirement.kind,
+                s.requirement.mode,
+                s.requirement.count,
+                s.requirement.per,
+                s.done,
+                s.surge,
+                serde_json::to_string(s)?
+            ]))
+        })
         .collect()
 }
 
-/// One row of `due_elders` as the JSON array the write statement reads.
+/// One row of `due_elders` as the JSON array the write statement reads; the ladder in the
+/// stored form as a JSON value, not a string of JSON (the write's `json_extract` gives back its
+/// text), so it is not escaped into the parameter.
 #[derive(serde::Serialize)]
 struct ElderOut<'a>(
     &'a str,
@@ -249,7 +293,7 @@ struct ElderOut<'a>(
     usize,
     Option<String>,
     Option<String>,
-    String,
+    stored_ladder::Stored<'a>,
 );
 
 /// Whether any row of `lo..=hi` is stale on `today`: one row (`stale`) if so. Two index range
@@ -385,7 +429,7 @@ async fn write_rows(
         let mut elders: Vec<ElderOut<'_>> = Vec::with_capacity(chunk.len());
         for (row, state) in chunk.iter().zip(&states) {
             keys.push((&row.id, row.version));
-            items.extend(item_rows(&row.id, &row.region_code, state)?);
+            items.extend(item_rows(&row.id, &row.region_code, row.version, state));
             if let Some(tier) = &state.tier {
                 let requirements = serde_json::to_string(&state.requirements)?;
                 // The stored text is usually the same text (this function wrote it); only
@@ -410,7 +454,7 @@ async fn write_rows(
                 state.tier_rank,
                 state.last_visit.map(|d| d.to_string()),
                 state.attention_on().map(|d| d.to_string()),
-                stored_ladder::to_text(&state.ladder)?,
+                stored_ladder::Stored(&state.ladder),
             ));
         }
         // Only rows still at the version read: a write since then left them stale.
@@ -421,16 +465,24 @@ async fn write_rows(
         )?);
         if !items.is_empty() {
             writes.push(db.statement(
-                "INSERT INTO due_items (elder_id, rank, region_code, overdue, tier, tier_rank, next_due_by, kind, mode, \
-                 count, per, done, surge, status) \
-                 SELECT json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), \
-                   json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]'), json_extract(j.value, '$[5]'), \
-                   json_extract(j.value, '$[6]'), json_extract(j.value, '$[7]'), json_extract(j.value, '$[8]'), \
-                   json_extract(j.value, '$[9]'), json_extract(j.value, '$[10]'), json_extract(j.value, '$[11]'), \
-                   json_extract(j.value, '$[12]'), json_extract(j.value, '$[13]') \
-                 FROM json_each(?1) j JOIN json_each(?2) k ON json_extract(k.value, '$[0]') = json_extract(j.value, '$[0]') \
-                 JOIN due_elders d ON d.elder_id = json_extract(k.value, '$[0]') AND d.version = json_extract(k.value, '$[1]')",
-                args![serde_json::to_string(&items)?, serde_json::to_string(&keys)?],
+                &format!(
+                    "INSERT INTO due_items (elder_id, rank, region_code, overdue, tier, tier_rank, next_due_by, kind, mode, \
+                     count, per, done, surge, status) \
+                     SELECT i.elder_id, i.rank, i.region_code, i.overdue, i.tier, i.tier_rank, i.next_due_by, i.kind, i.mode, \
+                       i.count, i.per, i.done, i.surge, {ITEM_STATUS_SQL} \
+                     FROM (SELECT json_extract(j.value, '$[0]') AS elder_id, json_extract(j.value, '$[1]') AS rank, \
+                       json_extract(j.value, '$[2]') AS region_code, json_extract(j.value, '$[3]') AS overdue, \
+                       json_extract(j.value, '$[4]') AS tier, json_extract(j.value, '$[5]') AS tier_rank, \
+                       json_extract(j.value, '$[6]') AS next_due_by, json_extract(j.value, '$[7]') AS kind, \
+                       json_extract(j.value, '$[8]') AS mode, json_extract(j.value, '$[9]') AS count, \
+                       json_extract(j.value, '$[10]') AS per, json_extract(j.value, '$[11]') AS done, \
+                       json_extract(j.value, '$[12]') AS surge, json_extract(j.value, '$[13]') AS version, \
+                       json_extract(j.value, '$[14]') AS period_start, json_extract(j.value, '$[15]') AS period_end, \
+                       json_extract(j.value, '$[16]') AS state, json_extract(j.value, '$[17]') AS previous_met \
+                       FROM json_each(?1) j) i \
+                     JOIN due_elders d ON d.elder_id = i.elder_id AND d.version = i.version"
+                ),
+                args![serde_json::to_string(&items)?],
             )?);
         }
         writes.push(db.statement(
