@@ -440,11 +440,12 @@ pub mod stored_ladder {
     use crate::policy::{Kind, Requirement};
     use crate::schedule::State;
 
-    /// One entry, as written: requirement (kind, mode, count, per), period start and end, done,
-    /// state, previous period met, next due by, overdue, surge, step, the four step dates,
-    /// non-qualifying visits, substitute.
-    #[derive(Serialize)]
-    struct Out<'a>(
+    /// One entry: requirement (kind, mode, count, per), period start and end, done, state,
+    /// previous period met, next due by, overdue, surge, step, the four step dates,
+    /// non-qualifying visits, substitute. Written with borrowed texts (`Entry<&str,
+    /// &Substitute>`), read into owned ones (`Entry<String, Substitute>`).
+    #[derive(Serialize, Deserialize)]
+    struct Entry<Text, Sub>(
         Kind,
         RequiredMode,
         u32,
@@ -456,38 +457,14 @@ pub mod stored_ladder {
         bool,
         #[serde(with = "fast_date")] NaiveDate,
         bool,
-        Option<&'a str>,
+        Option<Text>,
         Step,
         #[serde(with = "fast_date")] NaiveDate,
         #[serde(with = "fast_date")] NaiveDate,
         #[serde(with = "fast_date")] NaiveDate,
         #[serde(with = "fast_date")] NaiveDate,
         u32,
-        Option<&'a Substitute>,
-    );
-
-    /// One entry, as read (the fields of [`Out`]).
-    #[derive(Deserialize)]
-    struct In(
-        Kind,
-        RequiredMode,
-        u32,
-        Per,
-        #[serde(with = "fast_date")] NaiveDate,
-        #[serde(with = "fast_date")] NaiveDate,
-        u32,
-        State,
-        bool,
-        #[serde(with = "fast_date")] NaiveDate,
-        bool,
-        Option<String>,
-        Step,
-        #[serde(with = "fast_date")] NaiveDate,
-        #[serde(with = "fast_date")] NaiveDate,
-        #[serde(with = "fast_date")] NaiveDate,
-        #[serde(with = "fast_date")] NaiveDate,
-        u32,
-        Option<Substitute>,
+        Option<Sub>,
     );
 
     pub fn serialize<S: serde::Serializer>(
@@ -497,7 +474,7 @@ pub mod stored_ladder {
         s.collect_seq(ladder.iter().map(|e| {
             let t = &e.status;
             let r = &t.requirement;
-            Out(
+            Entry(
                 r.kind,
                 r.mode,
                 r.count,
@@ -524,7 +501,7 @@ pub mod stored_ladder {
     pub fn deserialize<'de, D: serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Vec<RequirementEscalation>, D::Error> {
-        let entries = Vec::<In>::deserialize(d)?;
+        let entries = Vec::<Entry<String, Substitute>>::deserialize(d)?;
         Ok(entries
             .into_iter()
             .map(|e| RequirementEscalation {
