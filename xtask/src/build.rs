@@ -116,7 +116,7 @@ pub fn worker(tools: &Tools) -> Result {
     // phone's bundle): a Worker is billed and limited by CPU time, and its size limit (3 MB
     // compressed on the free plan) is far off — opt-level 3 takes the month's first ladder pass
     // over 100,000 elders from 5.4 to 3.0 s of worker time for 0.4 MB more compressed wasm
-    // (2.2 MB; BENCHMARKS.md, "The worker built for speed"). Only this build sees the override.
+    // (2.2 MB; BENCHMARKS.md, "The month's first pass"). Only this build sees the override.
     run(Command::new(tools.worker_build())
         .current_dir(&dir)
         .arg("--release")
