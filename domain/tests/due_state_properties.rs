@@ -14,6 +14,7 @@ use tanfang_domain::due_state::{due_state, next_step_after, step_on, DueInputs};
 use tanfang_domain::elder::{Capability, Category, Consent, ElderFacts};
 use tanfang_domain::escalation::{stored_ladder, Step};
 use tanfang_domain::policy::{PolicyId, PolicyProfile};
+use tanfang_domain::schedule::{Surge, VisitFact};
 
 mod strategies;
 use strategies::{any_surge, any_visit, base_day, date_between};
@@ -50,31 +51,57 @@ fn any_facts() -> impl Strategy<Value = ElderFacts> {
         })
 }
 
+/// One elder's inputs as the properties draw them: a file, visits (some dated in the future),
+/// surges (past, active and to come) and a built-in profile.
+#[derive(Debug, Clone)]
+struct Elder {
+    facts: ElderFacts,
+    visits: Vec<VisitFact>,
+    surges: Vec<Surge>,
+    profile: PolicyProfile,
+}
+
+impl Elder {
+    fn inputs(&self, on_board: bool, next_profile_change: Option<NaiveDate>) -> DueInputs<'_> {
+        DueInputs {
+            facts: &self.facts,
+            on_board,
+            visits: &self.visits,
+            surges: &self.surges,
+            profile: &self.profile,
+            next_profile_change,
+        }
+    }
+}
+
+fn any_elder() -> impl Strategy<Value = Elder> {
+    (
+        any_facts(),
+        proptest::collection::vec(any_visit(400, 900), 0..12),
+        proptest::collection::vec(any_surge(60), 0..3),
+        proptest::sample::select(PolicyId::ALL.to_vec()),
+    )
+        .prop_map(|(facts, visits, surges, policy)| Elder {
+            facts,
+            visits,
+            surges,
+            profile: PolicyProfile::builtin(policy),
+        })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
     #[test]
     fn a_stored_state_is_the_recomputed_one_until_valid_until(
-        facts in any_facts(),
-        visits in proptest::collection::vec(any_visit(400, 900), 0..12),
-        surges in proptest::collection::vec(any_surge(60), 0..3),
-        policy in proptest::sample::select(PolicyId::ALL.to_vec()),
+        elder in any_elder(),
         next_change in proptest::option::of(date_between(base_day(), 500)),
         computed_on in date_between(base_day(), 400),
         later in 0u64..120,
         on_board in proptest::bool::weighted(0.9),
     ) {
-        let profile = PolicyProfile::builtin(policy);
         // A policy version only counts as "next" after the computation date.
-        let next_profile_change = next_change.filter(|d| *d > computed_on);
-        let inputs = DueInputs {
-            facts: &facts,
-            on_board,
-            visits: &visits,
-            surges: &surges,
-            profile: &profile,
-            next_profile_change,
-        };
+        let inputs = elder.inputs(on_board, next_change.filter(|d| *d > computed_on));
         let stored = due_state(&inputs, computed_on);
         prop_assert!(stored.valid_until > computed_on);
         let today = computed_on + Days::new(later);
@@ -91,21 +118,10 @@ proptest! {
     /// back as written, surges and substitutes included, and is shorter than the named form.
     #[test]
     fn the_stored_ladder_reads_back_as_written(
-        facts in any_facts(),
-        visits in proptest::collection::vec(any_visit(400, 900), 0..12),
-        surges in proptest::collection::vec(any_surge(60), 0..3),
-        policy in proptest::sample::select(PolicyId::ALL.to_vec()),
+        elder in any_elder(),
         today in date_between(base_day(), 400),
     ) {
-        let profile = PolicyProfile::builtin(policy);
-        let inputs = DueInputs {
-            facts: &facts,
-            on_board: true,
-            visits: &visits,
-            surges: &surges,
-            profile: &profile,
-            next_profile_change: None,
-        };
+        let inputs = elder.inputs(true, None);
         let ladder = due_state(&inputs, today).ladder;
         let text = stored_ladder::to_text(&ladder).unwrap();
         prop_assert_eq!(stored_ladder::from_text(&text).unwrap(), ladder.clone());
@@ -119,22 +135,11 @@ proptest! {
     /// itself (when the row is still valid) some entry climbs.
     #[test]
     fn no_step_is_reached_before_next_step_after(
-        facts in any_facts(),
-        visits in proptest::collection::vec(any_visit(400, 900), 0..12),
-        surges in proptest::collection::vec(any_surge(60), 0..3),
-        policy in proptest::sample::select(PolicyId::ALL.to_vec()),
+        elder in any_elder(),
         computed_on in date_between(base_day(), 400),
         passed in 0u64..400,
     ) {
-        let profile = PolicyProfile::builtin(policy);
-        let inputs = DueInputs {
-            facts: &facts,
-            on_board: true,
-            visits: &visits,
-            surges: &surges,
-            profile: &profile,
-            next_profile_change: None,
-        };
+        let inputs = elder.inputs(true, None);
         let stored = due_state(&inputs, computed_on);
         // A pass on a day the row is valid (the worker recomputes it on valid_until).
         let valid_days = (stored.valid_until - computed_on).num_days().clamp(1, 400) as u64;

@@ -250,33 +250,21 @@ pub fn item_rows<'a>(
         .collect()
 }
 
-/// The columns of `due_items` for a state, as JSON values in the dev check's order, the status
-/// as the domain serialises it (an independent account of what the write's SQL builds).
+/// The columns of `due_items` for a state, as JSON values in the dev check's order: the item
+/// rows' columns, and the status as the domain serialises it (an independent account of what
+/// the write's [`ITEM_STATUS_SQL`] builds).
 pub fn item_values(id: &str, region: &str, state: &DueState) -> AppResult<Vec<Value>> {
-    let Some(tier) = &state.tier else {
-        return Ok(Vec::new());
-    };
-    state
-        .due
+    item_rows(id, region, 0, state)
         .iter()
-        .enumerate()
-        .map(|(rank, s)| {
-            Ok(json!([
-                id,
-                rank,
-                region,
-                s.overdue as u8,
-                tier,
-                state.tier_rank,
-                s.next_due_by.to_string(),
-                s.requirement.kind,
-                s.requirement.mode,
-                s.requirement.count,
-                s.requirement.per,
-                s.done,
-                s.surge,
-                serde_json::to_string(s)?
-            ]))
+        .zip(&state.due)
+        .map(|(item, status)| {
+            let Value::Array(mut columns) = serde_json::to_value(item)? else {
+                unreachable!("a tuple struct serialises as an array")
+            };
+            // elder … surge; the version and the status's parts are the write's, not columns.
+            columns.truncate(13);
+            columns.push(Value::String(serde_json::to_string(status)?));
+            Ok(Value::Array(columns))
         })
         .collect()
 }
