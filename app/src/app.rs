@@ -30,8 +30,8 @@ pub fn App() -> impl IntoView {
     provide_context(i18n);
     let sync_state = SyncState::new();
     provide_context(sync_state);
-    // `ready` turns true once the stored session (if any) has been read from IndexedDB.
-    let ready = RwSignal::new(false);
+    // The stored session (if any) is read from IndexedDB; the pages that need it wait for
+    // `session_read` ([`DeviceSession`]), the console (cookie session only) does not.
     spawn_local(async move {
         let store = Store::default();
         match store.session().await {
@@ -49,32 +49,27 @@ pub fn App() -> impl IntoView {
             Err(error) => sync_state.error.set(Some(error)),
         }
         request_persistent_storage();
-        ready.set(true);
+        sync_state.session_read.set(true);
     });
 
     view! {
         <Router>
-            <Show
-                when=move || ready.get()
-                fallback=move || view! { <p class="loading" data-testid="loading">{i18n.tr("app.loading")}</p> }
-            >
-                <Layout>
-                    <Routes fallback=NotFound>
-                        <Route path=path!("/login") view=LoginPage />
-                        <Route path=path!("/") view=|| view! { <Authenticated><TodayPage /></Authenticated> } />
-                        <Route path=path!("/elder/:id") view=|| view! { <Authenticated><ElderCardPage /></Authenticated> } />
-                        <Route path=path!("/elder/:id/visit") view=|| view! { <Authenticated><VisitFormPage /></Authenticated> } />
-                        <Route path=path!("/elder/:id/emergency") view=|| view! { <Authenticated><crate::pages::emergency::EmergencyPage /></Authenticated> } />
-                        <Route path=path!("/hours") view=|| view! { <Authenticated><MyHoursPage /></Authenticated> } />
-                        <Route path=path!("/certificate") view=|| view! { <Authenticated><CertificatePage /></Authenticated> } />
-                        <Route path=path!("/settings") view=|| view! { <Authenticated><SettingsPage /></Authenticated> } />
-                        // The console and the groups' pages (office bundle). MUST stay last: in the
-                        // phone bundle this is `()`, which ends the matching (no route after it is
-                        // tried), so unknown and office paths reach the fallback.
-                        <OfficeRoutes />
-                    </Routes>
-                </Layout>
-            </Show>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/login") view=|| view! { <DeviceSession><LoginPage /></DeviceSession> } />
+                    <Route path=path!("/") view=|| view! { <Authenticated><TodayPage /></Authenticated> } />
+                    <Route path=path!("/elder/:id") view=|| view! { <Authenticated><ElderCardPage /></Authenticated> } />
+                    <Route path=path!("/elder/:id/visit") view=|| view! { <Authenticated><VisitFormPage /></Authenticated> } />
+                    <Route path=path!("/elder/:id/emergency") view=|| view! { <Authenticated><crate::pages::emergency::EmergencyPage /></Authenticated> } />
+                    <Route path=path!("/hours") view=|| view! { <Authenticated><MyHoursPage /></Authenticated> } />
+                    <Route path=path!("/certificate") view=|| view! { <Authenticated><CertificatePage /></Authenticated> } />
+                    <Route path=path!("/settings") view=|| view! { <Authenticated><SettingsPage /></Authenticated> } />
+                    // The console and the groups' pages (office bundle). MUST stay last: in the
+                    // phone bundle this is `()`, which ends the matching (no route after it is
+                    // tried), so unknown and office paths reach the fallback.
+                    <OfficeRoutes />
+                </Routes>
+            </Layout>
         </Router>
     }
 }
@@ -103,17 +98,38 @@ fn Layout(children: Children) -> impl IntoView {
     }
 }
 
+/// Renders its children once the device's stored session has been read from IndexedDB (a
+/// loading line until then). Every page that reads the device session sits inside one; the
+/// console does not (it signs in with the server's cookie alone), so its first page is built
+/// without waiting for IndexedDB.
+#[component]
+pub fn DeviceSession(children: ChildrenFn) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    view! {
+        <Show
+            when=move || sync.session_read.get()
+            fallback=move || view! { <p class="loading" data-testid="loading">{i18n.tr("app.loading")}</p> }
+        >
+            {children()}
+        </Show>
+    }
+}
+
 /// Renders its children only with a session; otherwise sends the user to the log-in page.
 #[component]
 pub fn Authenticated(children: ChildrenFn) -> impl IntoView {
     let sync = use_sync();
+    let children = StoredValue::new(children);
     view! {
-        <Show
-            when=move || sync.session.with(Option::is_some)
-            fallback=|| view! { <Redirect path="/login" /> }
-        >
-            {children()}
-        </Show>
+        <DeviceSession>
+            <Show
+                when=move || sync.session.with(Option::is_some)
+                fallback=|| view! { <Redirect path="/login" /> }
+            >
+                {children.with_value(|children| children())}
+            </Show>
+        </DeviceSession>
     }
 }
 

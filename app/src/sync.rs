@@ -49,6 +49,8 @@ pub struct SyncState {
     /// Set when that end came from a coordinator (a lost phone) and the device's files were
     /// erased, its outbox kept (see `Store::erase_keeping_outbox`).
     pub ended_remotely: RwSignal<bool>,
+    /// Whether the stored session (`session`, `ended`) has been read from IndexedDB yet.
+    pub session_read: RwSignal<bool>,
 }
 
 impl SyncState {
@@ -66,6 +68,7 @@ impl SyncState {
             session: RwSignal::new(None),
             ended: RwSignal::new(None),
             ended_remotely: RwSignal::new(false),
+            session_read: RwSignal::new(false),
             clock_skew: RwSignal::new(None),
         }
     }

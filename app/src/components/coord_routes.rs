@@ -4,6 +4,7 @@
 //! [`crate::office_link`]). The console's parent route keeps its frame ([`ConsoleShell`]:
 //! session check, navigation, ErrorBoundary) across page changes.
 
+use crate::app::DeviceSession;
 use crate::components::coord_shell::ConsoleShell;
 use crate::pages::account_devices::AccountDevicesPage;
 use crate::pages::coord_care::CoordCarePage;
@@ -53,14 +54,14 @@ pub fn OfficeRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("policy") view=CoordPolicyPage />
             <Route path=path!("invites") view=CoordInvitesPage />
         </ParentRoute>
-        <ParentRoute path=path!("/groups") view=Outlet>
+        <ParentRoute path=path!("/groups") view=DeviceSessionOutlet>
             <Route path=path!("") view=GroupHomePage />
             <Route path=path!("register") view=GroupRegisterPage />
             <Route path=path!("dashboard") view=GroupDashboardPage />
             <Route path=path!("review") view=GroupReviewPage />
         </ParentRoute>
-        <Route path=path!("/account/devices") view=AccountDevicesPage />
-        <ParentRoute path=path!("/join") view=Outlet>
+        <Route path=path!("/account/devices") view=|| view! { <DeviceSession><AccountDevicesPage /></DeviceSession> } />
+        <ParentRoute path=path!("/join") view=DeviceSessionOutlet>
             <Route path=path!("") view=GroupJoinPage />
             <Route path=path!(":code") view=GroupJoinPage />
             <Route path=path!(":code/card") view=InviteCardPage />
@@ -68,6 +69,17 @@ pub fn OfficeRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     }
     .into_inner()
     .into_any_nested_route()
+}
+
+/// The groups' and joining pages wait for the device's stored session, as the phone's do; the
+/// console ([`ConsoleFrame`]) does not.
+#[component]
+fn DeviceSessionOutlet() -> impl IntoView {
+    view! {
+        <DeviceSession>
+            <Outlet />
+        </DeviceSession>
+    }
 }
 
 #[component]
