@@ -14,8 +14,14 @@ test('due board filters, groups and reassigns', async ({ page }) => {
   // Same count as the API gives for this coordinator.
   const api = await (await page.request.get('/api/due?limit=5000')).json();
   expect(all).toBe(api.items.length);
-  // Declined elders are listed apart, never as due rows.
+  // Declined elders are listed apart, never as due rows: counted at once, named on request.
+  expect(api.declined.length).toBeGreaterThan(0);
+  await expect(page.getByTestId('due-declined')).toHaveAttribute('data-count', String(api.declined.length));
+  await expect(page.getByTestId('declined-row')).toHaveCount(0);
+  await page.getByTestId('due-declined-toggle').click();
+  await expect(page.getByTestId('declined-row')).toHaveCount(api.declined.length);
   const declined = await page.getByTestId('declined-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-elder')));
+  expect(declined.sort()).toEqual(api.declined.map((d: any) => d.id).sort());
   const dueElders = await page.getByTestId('due-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-elder')));
   for (const id of declined) expect(dueElders).not.toContain(id);
 

@@ -354,6 +354,8 @@ const TABLE: &[Text] = &[
     ("due.reassign", "改派", "Reassign"),
     ("due.empty", "没有待访的老人", "Nobody is due"),
     ("due.declined", "拒绝探访的老人（不计入待访）", "Elders who declined (not counted as due)"),
+    ("due.show_declined", "显示名单", "Show the list"),
+    ("due.hide_declined", "收起名单", "Hide the list"),
     ("due.surge", "加密", "Surge"),
     ("due.count", "项", "items"),
     ("due.loading_rest", "已显示最紧急的一页，其余正在载入…", "Most urgent page shown, loading the rest…"),

@@ -9,9 +9,9 @@ use crate::components::coord_shell::{ConsoleErrorLine, ConsoleTitle};
 use crate::components::coord_text::{
     all_tier_ids, category_label, ct, requirement_text, tier_name,
 };
-use crate::components::print_rows::PrintCut;
+use crate::components::print_rows::{use_printing, PrintCut};
 use crate::console_api::{
-    self, AssignRequest, ConsoleError, DueBoard, DueItem, ElderIndex, Person,
+    self, AssignRequest, ConsoleError, DeclinedElder, DueBoard, DueItem, ElderIndex, Person,
 };
 use crate::i18n::use_i18n;
 use crate::pages::coord_people::visitor_options;
@@ -367,13 +367,42 @@ fn Board(
             }
             .into_any()
         }}
-        <section class="declined" data-testid="due-declined">
-            <h3>{move || ct(i18n, "due.declined")}" ("{declined.len()}")"</h3>
-            <ul>
-                {declined.iter().map(|d| view! {
-                    <li data-testid="declined-row" data-elder=d.id.clone()>{format!("{}（{}）", d.name, d.community.clone().unwrap_or_default())}</li>
-                }).collect_view()}
-            </ul>
+        <DeclinedList declined=declined />
+    }
+}
+
+/// The elders who declined visits, apart from the due rows: their count, and their names on
+/// request or in a printout. A scope of 20,000 has a thousand of them, which the board does not
+/// draw before it is asked to.
+#[component]
+fn DeclinedList(declined: Vec<DeclinedElder>) -> impl IntoView {
+    let i18n = use_i18n();
+    let open = RwSignal::new(false);
+    let printing = use_printing();
+    let count = declined.len();
+    let names = move || {
+        (open.get() || printing.get()).then(|| {
+            view! {
+                <ul>
+                    {declined.iter().map(|d| view! {
+                        <li data-testid="declined-row" data-elder=d.id.clone()>{format!("{}（{}）", d.name, d.community.clone().unwrap_or_default())}</li>
+                    }).collect_view()}
+                </ul>
+            }
+        })
+    };
+    view! {
+        <section class="declined" data-testid="due-declined" data-count=count.to_string()>
+            <h3>
+                {move || ct(i18n, "due.declined")}" ("{count}") "
+                {(count > 0).then(|| view! {
+                    <button type="button" class="small-button no-print" data-testid="due-declined-toggle"
+                        aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|open| *open = !*open)>
+                        {move || ct(i18n, if open.get() { "due.hide_declined" } else { "due.show_declined" })}
+                    </button>
+                })}
+            </h3>
+            {names}
         </section>
     }
 }
