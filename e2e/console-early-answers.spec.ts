@@ -30,7 +30,7 @@ test('the due board takes the answers the HTML asked for, draws the first page, 
   // The bundle is held too, until the HTML has asked: only the HTML can ask meanwhile.
   let bundle!: () => void;
   const bundleHeld = new Promise<void>((resolve) => { bundle = resolve; });
-  await page.route('**/pkg/tanfang_office_bg.wasm', async (route) => { await bundleHeld; await route.continue(); });
+  await page.route('**/pkg/tanfang_office-*_bg.wasm', async (route) => { await bundleHeld; await route.continue(); });
 
   await page.goto('/coord/due', { waitUntil: 'commit' });
   await expect.poll(() => asked).toEqual(expect.arrayContaining(['/api/me', FIRST_PAGE]));

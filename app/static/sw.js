@@ -13,8 +13,9 @@ const CACHE = 'tanfang-shell-' + BUILD_ID;
 // redirected response cannot answer a navigation.
 const SHELL = [
   '/',
-  '/pkg/tanfang_app.js',
-  '/pkg/tanfang_app_bg.wasm',
+  // The phone bundle's file names carry their content's hash (written by `cargo xtask build-app`).
+  '/pkg/__FILE_tanfang_app__.js',
+  '/pkg/__FILE_tanfang_app___bg.wasm',
   '/styles/app.css',
   '/styles/print.css',
   '/manifest.webmanifest',

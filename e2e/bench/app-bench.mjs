@@ -66,13 +66,19 @@ const gzipSize = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).le
 const brotliSize = (file) => zlib.brotliCompressSync(fs.readFileSync(file), {
   params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 },
 }).length;
-const shellFiles = ['pkg/tanfang_app_bg.wasm', 'pkg/tanfang_app.js', 'styles/app.css', 'index.html'];
-const officeFiles = ['pkg/tanfang_office_bg.wasm', 'pkg/tanfang_office.js'];
+// A bundle's files are named after their content's hash (xtask build-app): found by prefix.
+const pkgFile = (bin, suffix) => {
+  const name = fs.readdirSync(path.join(distDir, 'pkg')).find((file) => file.startsWith(`${bin}-`) && file.endsWith(suffix));
+  if (!name) throw new Error(`dist/pkg has no ${bin}-…${suffix}: run cargo xtask build-app`);
+  return `pkg/${name}`;
+};
+const shellFiles = [pkgFile('tanfang_app', '_bg.wasm'), pkgFile('tanfang_app', '.js'), 'styles/app.css', 'index.html'];
+const officeFiles = [pkgFile('tanfang_office', '_bg.wasm'), pkgFile('tanfang_office', '.js')];
 const sum = (files, size) => files.reduce((total, file) => total + size(path.join(distDir, file)), 0);
 const gzipTotal = sum(shellFiles, gzipSize);
 const brotliTotal = sum(shellFiles, brotliSize);
 const officeGzip = sum(officeFiles, gzipSize);
-const wasmRaw = fs.statSync(path.join(distDir, 'pkg/tanfang_app_bg.wasm')).size;
+const wasmRaw = fs.statSync(path.join(distDir, shellFiles[0])).size;
 const officeRequested = [...perUrl.keys()].filter((url) => url.includes('tanfang_office'));
 if (officeRequested.length > 0) throw new Error(`the first load fetched the office bundle: ${officeRequested.join(', ')}`);
 

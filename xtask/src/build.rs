@@ -39,6 +39,7 @@ pub fn app(tools: &Tools) -> Result {
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
     let mut sizes = Vec::new();
+    let mut stems = Vec::new();
     for (bin, features) in APP_BUNDLES {
         let mut cargo = Command::new("cargo");
         cargo.current_dir(root).args([
@@ -86,10 +87,12 @@ pub fn app(tools: &Tools) -> Result {
             .arg(&bg))?;
         let size = std::fs::metadata(&bg).map(|m| m.len()).unwrap_or(0);
         sizes.push(format!("{bin} {} KiB", size / 1024));
+        stems.push((*bin, hashed_bundle(&pkg, bin)?));
     }
 
     copy_dir(&root.join("app/static"), &dist)?;
     copy_dir(&root.join("styles"), &dist.join("styles"))?;
+    name_bundles(&dist, &stems)?;
 
     // The service worker's cache name changes with every build that changes the app.
     let build_id = format!("{:016x}", fingerprint(&dist)?);
@@ -124,6 +127,57 @@ pub fn worker(tools: &Tools) -> Result {
         .env("WASM_BINDGEN_BIN", tools.wasm_bindgen())
         .env("WASM_OPT_BIN", tools.wasm_opt())
         .env("ESBUILD_BIN", tools.esbuild()))
+}
+
+/// Renames a bundle's two files (`{bin}.js`, `{bin}_bg.wasm` in `pkg`) after their content:
+/// `{bin}-{hash}.js` and `{bin}-{hash}_bg.wasm`. Returns the new stem, `{bin}-{hash}`.
+fn hashed_bundle(pkg: &Path, bin: &str) -> Result<String> {
+    let js = pkg.join(format!("{bin}.js"));
+    let wasm = pkg.join(format!("{bin}_bg.wasm"));
+    let mut hash = Fnv::new();
+    for file in [&js, &wasm] {
+        hash.add(&std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?);
+    }
+    let stem = format!("{bin}-{:016x}", hash.0);
+    for (from, to) in [
+        (js, pkg.join(format!("{stem}.js"))),
+        (wasm, pkg.join(format!("{stem}_bg.wasm"))),
+    ] {
+        std::fs::rename(&from, &to).map_err(|e| format!("cannot rename {}: {e}", from.display()))?;
+    }
+    Ok(stem)
+}
+
+/// Writes the bundles' hashed names (`stems`: bin, `{bin}-{hash}`) where `index.html` and
+/// `sw.js` hold `__FILE_{bin}__`, and `_headers`, which lets browsers keep exactly these files
+/// for a year without asking again: a new build has new names. Only the names of this build are
+/// listed — a name the build does not have falls back to `index.html` (the single-page
+/// fallback), which must never be kept under that name.
+fn name_bundles(dist: &Path, stems: &[(&str, String)]) -> Result {
+    for page in ["index.html", "sw.js"] {
+        let path = dist.join(page);
+        let mut text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        for (bin, stem) in stems {
+            text = text.replace(&format!("__FILE_{bin}__"), stem);
+        }
+        if text.contains("__FILE_") {
+            return Err(format!("{} names a bundle the build does not make", path.display()));
+        }
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    let mut headers = String::from(
+        "# Written by `cargo xtask build-app`: the bundles' names carry their content's hash.\n",
+    );
+    for (_, stem) in stems {
+        for file in [format!("{stem}.js"), format!("{stem}_bg.wasm")] {
+            headers.push_str(&format!(
+                "/pkg/{file}\n  Cache-Control: public, max-age=31536000, immutable\n"
+            ));
+        }
+    }
+    let path = dist.join("_headers");
+    std::fs::write(&path, headers).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result {
@@ -163,13 +217,26 @@ fn fingerprint(dir: &Path) -> Result<u64> {
     let mut files = Vec::new();
     walk(dir, &mut files);
     files.sort();
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut hash = Fnv::new();
     for file in files {
-        let bytes = std::fs::read(&file).map_err(|e| e.to_string())?;
-        for byte in file.to_string_lossy().bytes().chain(bytes) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        hash.add(file.to_string_lossy().as_bytes());
+        hash.add(&std::fs::read(&file).map_err(|e| e.to_string())?);
+    }
+    Ok(hash.0)
+}
+
+/// FNV-1a, 64 bits: a build's fingerprint and its bundles' names (not a defence, a label).
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn add(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 ^= u64::from(*byte);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
         }
     }
-    Ok(hash)
 }
