@@ -143,7 +143,8 @@ fn hashed_bundle(pkg: &Path, bin: &str) -> Result<String> {
         (js, pkg.join(format!("{stem}.js"))),
         (wasm, pkg.join(format!("{stem}_bg.wasm"))),
     ] {
-        std::fs::rename(&from, &to).map_err(|e| format!("cannot rename {}: {e}", from.display()))?;
+        std::fs::rename(&from, &to)
+            .map_err(|e| format!("cannot rename {}: {e}", from.display()))?;
     }
     Ok(stem)
 }
@@ -162,7 +163,10 @@ fn name_bundles(dist: &Path, stems: &[(&str, String)]) -> Result {
             text = text.replace(&format!("__FILE_{bin}__"), stem);
         }
         if text.contains("__FILE_") {
-            return Err(format!("{} names a bundle the build does not make", path.display()));
+            return Err(format!(
+                "{} names a bundle the build does not make",
+                path.display()
+            ));
         }
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
