@@ -130,7 +130,9 @@ fn ConsoleNav(me: Me, user: RwSignal<Option<Me>>) -> impl IntoView {
 }
 
 /// Adds `<link rel="stylesheet" href="/styles/console.css">` once (the volunteer app's
-/// `index.html` only loads the phone styles; the console brings its own).
+/// `index.html` only loads the phone styles; the console brings its own, after `app.css`).
+/// On `/coord` paths `index.html` has already preloaded the file (keep the two paths alike),
+/// so this link finds it in the browser's memory.
 fn load_console_styles() {
     let document = gloo::utils::document();
     if document.get_element_by_id("console-css").is_some() {
