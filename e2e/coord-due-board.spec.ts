@@ -61,4 +61,12 @@ test('due board filters, groups and reassigns', async ({ page }) => {
   await expect(page.locator(`[data-testid=due-row][data-elder="${elder}"] [data-testid=due-responsible]`).first()).toHaveText(v6.name);
   const file = await (await page.request.get(`/api/elders/${elder}`)).json();
   expect(file.elder.responsible_visitor_id).toBe(v6.id);
+
+  // Switching the language draws the rows again in it.
+  await page.getByTestId('lang-en').click();
+  const first = page.getByTestId('due-row').first();
+  await expect(first.getByTestId('due-reassign')).toHaveText('Reassign');
+  await expect(first.locator('.badge').first()).toHaveText(/^(Overdue|Due)$/);
+  await page.getByTestId('lang-zh').click();
+  await expect(first.getByTestId('due-reassign')).toHaveText('改派');
 });

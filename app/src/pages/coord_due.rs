@@ -7,7 +7,7 @@
 
 use crate::components::coord_shell::{ConsoleErrorLine, ConsoleTitle};
 use crate::components::coord_text::{
-    all_tier_ids, category_label, ct, requirement_text, tier_name,
+    all_tier_ids, category_label, console_text, ct, requirement_text, tier_name,
 };
 use crate::components::print_rows::{use_printing, PrintCut};
 use crate::console_api::{
@@ -18,7 +18,6 @@ use crate::pages::coord_people::visitor_options;
 use crate::pages::coord_registry::{ScrollBox, ROW_HEIGHT};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use tanfang_domain::elder::Category;
@@ -147,20 +146,26 @@ pub fn CoordDuePage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     // The elder just reassigned: the redrawn board scrolls to it.
     let focus = RwSignal::new(None::<String>);
-    // The board and the people load side by side; the board is drawn as soon as its own answer
-    // is in, the reassign menus fill in when the people's is. The first page is drawn as soon as it is in; the rest (up to DUE_LIMIT items) loads
-    // behind it and replaces it, and the filters then see every item. The rest is a plain
-    // signal, not a resource, so that the board's Transition does not wait for it.
+    // The first page is drawn as soon as it is in. Only once it is painted do the board's other
+    // requests start: the rest of the board (up to DUE_LIMIT items), which replaces the first
+    // page so that the filters see every item, and the visitors for the reassign menus. On an
+    // office PC's two cores neither the server's work on them nor the parsing of their answers
+    // then delays the first rows. The rest is a plain signal, not a resource, so that the
+    // board's Transition does not wait for it.
     let board = LocalResource::new(move || {
         let whole = reload.get() > 0;
         async move { load_first(whole).await }
     });
+    let first_painted = RwSignal::new(false);
     let rest = RwSignal::new(None::<Result<Arc<DueBoard>, ConsoleError>>);
     let generation = StoredValue::new(0u32);
     Effect::new(move |_| {
         let Some(Ok((first, asked))) = board.get() else {
             return;
         };
+        if !first_painted.get() {
+            return;
+        }
         generation.update_value(|g| *g += 1);
         let current = generation.get_value();
         rest.set(None);
@@ -178,10 +183,14 @@ pub fn CoordDuePage() -> impl IntoView {
     // A plain signal filled when the answer is in: a resource read inside the board's
     // Transition would hold the whole board back until the people have loaded.
     let people_answer = RwSignal::new(None::<Arc<Vec<Person>>>);
-    spawn_local(async move {
-        people_answer.set(Some(Arc::new(
-            console_api::people().await.unwrap_or_default(),
-        )));
+    Effect::new(move |_| {
+        if first_painted.get() {
+            spawn_local(async move {
+                people_answer.set(Some(Arc::new(
+                    console_api::people().await.unwrap_or_default(),
+                )));
+            });
+        }
     });
     let people: PeopleSignal = people_answer.into();
     let index_cache = StoredValue::new_local(None::<Arc<ElderIndex>>);
@@ -232,8 +241,10 @@ pub fn CoordDuePage() -> impl IntoView {
             </div>
             <Transition fallback=move || view! { <p class="loading">{move || ct(i18n, "loading")}</p> }>
                 {move || {
-                    // Read the filters before awaiting so that they are tracked.
+                    // Read the filters before awaiting so that they are tracked; and the
+                    // language: the rows' texts are drawn in it, a switch draws them again.
                     let (tier, mode, only_overdue, by_visitor) = (tier.get(), mode.get(), only_overdue.get(), by_visitor.get());
+                    i18n.lang.track();
                     let more = rest.get();
                     Suspend::new(async move {
                         let (first, asked) = board.await?;
@@ -246,7 +257,7 @@ pub fn CoordDuePage() -> impl IntoView {
                         };
                         let with_category = category_ids.await?;
                         let filter = DueFilter { tier, mode, only_overdue, with_category };
-                        Ok::<_, ConsoleError>(view! { <Board data=data people=people filter=filter by_visitor=by_visitor reload=reload focus=focus loading=loading /> })
+                        Ok::<_, ConsoleError>(view! { <Board data=data people=people filter=filter by_visitor=by_visitor reload=reload focus=focus loading=loading painted=first_painted /> })
                     })
                 }}
             </Transition>
@@ -264,12 +275,17 @@ fn Board(
     focus: RwSignal<Option<String>>,
     /// Only the first page is in; the rest is loading.
     loading: bool,
+    /// Set once the page's first board has been painted ([`ScrollBox::new`]).
+    painted: RwSignal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    // The board is drawn in one language, read untracked here and below: a switch draws the
+    // whole board again (CoordDuePage tracks it), so no row follows the language on its own.
     let lang = i18n.lang.get_untracked();
+    let t = move |key: &'static str| console_text(lang, key);
     let items = filter_items(&data.items, &filter);
     let count = items.len();
-    let groups = group_items(&items, by_visitor, ct(i18n, "due.nobody"));
+    let groups = group_items(&items, by_visitor, t("due.nobody"));
     let empty = groups.is_empty();
     // Positions in data.items (None = a group heading with its name and overdue count),
     // so the lines outlive this function without cloning the items.
@@ -293,7 +309,7 @@ fn Board(
             .position(|line| matches!(line, Ok(i) if data.items[*i].elder_id == elder))
     });
     let declined = data.declined.clone();
-    let scroll = ScrollBox::new();
+    let scroll = ScrollBox::new(painted);
     // After a reassignment, show the elder where the redrawn board now lists it.
     if let Some(line) = focus_line {
         scroll
@@ -316,7 +332,7 @@ fn Board(
                 .map(|line| match line {
                     Err((name, overdue)) => view! {
                         <tr class="due-group" data-testid="due-group" data-name=name.clone()>
-                            <th colspan="9" scope="colgroup">{name.clone()}" "<small>{format!("{} · {}", ct(i18n, "due.overdue"), overdue)}</small></th>
+                            <th colspan="9" scope="colgroup">{name.clone()}" "<small>{format!("{} · {}", t("due.overdue"), overdue)}</small></th>
                         </tr>
                     }
                     .into_any(),
@@ -327,30 +343,30 @@ fn Board(
     };
     view! {
         <p class="count" data-testid="due-count" data-count=count.to_string() data-complete=(!loading).to_string()>
-            {format!("{count} {}", ct(i18n, "due.count"))}" · "{ct(i18n, "reg.total")}" "{data.total}
+            {format!("{count} {}", t("due.count"))}" · "{t("reg.total")}" "{data.total}
             {loading.then(|| view! {
-                " · "<span class="loading-rest" role="status" data-testid="due-loading-rest">{ct(i18n, "due.loading_rest")}</span>
+                " · "<span class="loading-rest" role="status" data-testid="due-loading-rest">{t("due.loading_rest")}</span>
             })}
         </p>
         <PrintCut len=Signal::derive(move || total_lines) />
         {if empty {
-            view! { <p class="empty" data-testid="due-empty">{ct(i18n, "due.empty")}</p> }.into_any()
+            view! { <p class="empty" data-testid="due-empty">{t("due.empty")}</p> }.into_any()
         } else {
             view! {
-                <div class="table-wrap vlist due-table" tabindex="0" role="region" aria-label=ct(i18n, "due.title")
+                <div class="table-wrap vlist due-table" tabindex="0" role="region" aria-label=t("due.title")
                     data-testid="due-scroll" node_ref=scroll.node on:scroll=move |_| scroll.on_scroll()>
                     <table class="data-table">
                         <thead>
                             <tr>
-                                <th>{ct(i18n, "reg.name")}</th>
-                                <th>{ct(i18n, "due.state")}</th>
-                                <th>{ct(i18n, "reg.tier")}</th>
-                                <th>{ct(i18n, "file.requirements")}</th>
-                                <th>{ct(i18n, "due.due_by")}</th>
-                                <th>{ct(i18n, "reg.last_visit")}</th>
-                                <th>{ct(i18n, "reg.community")}</th>
-                                <th>{ct(i18n, "reg.responsible")}</th>
-                                <th class="no-print">{ct(i18n, "due.reassign")}</th>
+                                <th>{t("reg.name")}</th>
+                                <th>{t("due.state")}</th>
+                                <th>{t("reg.tier")}</th>
+                                <th>{t("file.requirements")}</th>
+                                <th>{t("due.due_by")}</th>
+                                <th>{t("reg.last_visit")}</th>
+                                <th>{t("reg.community")}</th>
+                                <th>{t("reg.responsible")}</th>
+                                <th class="no-print">{t("due.reassign")}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -376,7 +392,7 @@ fn Board(
 /// draw before it is asked to.
 #[component]
 fn DeclinedList(declined: Vec<DeclinedElder>) -> impl IntoView {
-    let i18n = use_i18n();
+    let lang = use_i18n().lang.get_untracked();
     let open = RwSignal::new(false);
     let printing = use_printing();
     let count = declined.len();
@@ -394,11 +410,11 @@ fn DeclinedList(declined: Vec<DeclinedElder>) -> impl IntoView {
     view! {
         <section class="declined" data-testid="due-declined" data-count=count.to_string()>
             <h3>
-                {move || ct(i18n, "due.declined")}" ("{count}") "
+                {console_text(lang, "due.declined")}" ("{count}") "
                 {(count > 0).then(|| view! {
                     <button type="button" class="small-button no-print" data-testid="due-declined-toggle"
                         aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|open| *open = !*open)>
-                        {move || ct(i18n, if open.get() { "due.hide_declined" } else { "due.show_declined" })}
+                        {move || console_text(lang, if open.get() { "due.hide_declined" } else { "due.show_declined" })}
                     </button>
                 })}
             </h3>
@@ -414,7 +430,6 @@ fn due_row(
     reload: RwSignal<u32>,
     focus: RwSignal<Option<String>>,
 ) -> impl IntoView + use<> {
-    let i18n = use_i18n();
     let item = item.clone();
     let requirement = requirement_text(
         lang,
@@ -432,20 +447,22 @@ fn due_row(
         <tr data-testid="due-row" data-elder=item.elder_id.clone() data-state=state data-tier=item.tier.clone()
             data-mode=item.status.requirement.mode.clone()>
             <td>
-                <A href=format!("/coord/elders/{}", item.elder_id)>{item.name.clone().unwrap_or_default()}</A>
+                // A plain link (the router takes its clicks): the router's <A> would watch the
+                // location for every row.
+                <a href=format!("/coord/elders/{}", item.elder_id)>{item.name.clone().unwrap_or_default()}</a>
             </td>
             <td>
                 <span class=if item.status.overdue { "badge overdue" } else { "badge due" }>
-                    {if item.status.overdue { ct(i18n, "due.overdue") } else { ct(i18n, "due.due") }}
+                    {if item.status.overdue { console_text(lang, "due.overdue") } else { console_text(lang, "due.due") }}
                 </span>
-                {item.status.surge.as_ref().map(|_| view! { <span class="badge surge">{ct(i18n, "due.surge")}</span> })}
+                {item.status.surge.as_ref().map(|_| view! { <span class="badge surge">{console_text(lang, "due.surge")}</span> })}
             </td>
             <td>{tier_name(lang, &item.tier)}</td>
             <td>{requirement}" · "{format!("{}/{}", item.status.done, item.status.requirement.count)}</td>
-            <td>{ct(i18n, "due.due_by")}" "{item.status.next_due_by.clone()}</td>
+            <td>{console_text(lang, "due.due_by")}" "{item.status.next_due_by.clone()}</td>
             <td>{item.last_visit_date.clone().unwrap_or_else(|| "—".into())}</td>
             <td>{item.community.clone().unwrap_or_default()}</td>
-            <td data-testid="due-responsible">{item.responsible_name.clone().unwrap_or_else(|| ct(i18n, "due.nobody").to_string())}</td>
+            <td data-testid="due-responsible">{item.responsible_name.clone().unwrap_or_else(|| console_text(lang, "due.nobody").to_string())}</td>
             <td class="no-print"><Reassign elder_id=item.elder_id.clone() people=people reload=reload focus=focus /></td>
         </tr>
     }
@@ -458,7 +475,9 @@ fn Reassign(
     reload: RwSignal<u32>,
     focus: RwSignal<Option<String>>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    // Labels in the board's language, as the rest of the row (drawn again with the board).
+    let lang = use_i18n().lang.get_untracked();
+    let label = console_text(lang, "due.reassign");
     let chosen = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ConsoleError>);
     let submit = move |_| {
@@ -495,11 +514,11 @@ fn Reassign(
     };
     view! {
         <span class="reassign">
-            <select data-testid="due-reassign-select" aria-label=move || ct(i18n, "due.reassign") on:change=move |e| chosen.set(event_target_value(&e))>
-                <option value="">{move || ct(i18n, "assign.nobody")}</option>
+            <select data-testid="due-reassign-select" aria-label=label on:change=move |e| chosen.set(event_target_value(&e))>
+                <option value="">{console_text(lang, "assign.nobody")}</option>
                 {move || people.get().map(|people| visitor_options(&people))}
             </select>
-            <button type="button" class="small-button" data-testid="due-reassign" on:click=submit>{move || ct(i18n, "due.reassign")}</button>
+            <button type="button" class="small-button" data-testid="due-reassign" on:click=submit>{label}</button>
             <ConsoleErrorLine error=error testid="due-reassign-error" />
         </span>
     }

@@ -22,7 +22,8 @@ use tanfang_domain::pinyin::NameQuery;
 pub const ROW_HEIGHT: f64 = 44.0;
 /// Height of the scroll box before it is measured (`.vlist` in console.css).
 pub const VIEWPORT_HEIGHT: f64 = 600.0;
-/// Rows drawn above and below the visible ones, so a quick scroll shows no gap.
+/// Rows drawn above and below the visible ones, so a quick scroll shows no gap (once the first
+/// rows are painted: [`ScrollBox::new`]).
 pub const BUFFER_ROWS: usize = 10;
 
 /// The rows `[start, end)` of a virtualised list of `len` rows to draw for a scroll box
@@ -60,8 +61,8 @@ impl RowWindow {
 }
 
 /// The scroll box of a virtualised list (the registry, the due board): where it is scrolled
-/// to, how tall it is, and whether the page is being printed — then every row is drawn, up to
-/// the print maximum (see `print_rows`).
+/// to, how tall it is, whether its first rows have been painted, and whether the page is being
+/// printed — then every row is drawn, up to the print maximum (see `print_rows`).
 #[derive(Clone, Copy)]
 pub struct ScrollBox {
     pub scroll_top: RwSignal<f64>,
@@ -69,18 +70,27 @@ pub struct ScrollBox {
     /// The scrolling element (`node_ref=` of the box).
     pub node: NodeRef<leptos::html::Div>,
     printing: ReadSignal<bool>,
+    painted: RwSignal<bool>,
 }
 
 impl ScrollBox {
-    /// Call in the list's component: it listens for printing while the component lives (so
-    /// not a `Default`).
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> ScrollBox {
+    /// Call in the list's component: it listens for printing while the component lives.
+    ///
+    /// `painted` says whether the page has painted its list's first rows (false when it opens;
+    /// a page that draws its list again, after a filter, passes the same signal). Until then
+    /// only the rows in view are drawn, without [`BUFFER_ROWS`] below them: the first frame
+    /// builds 15 rows instead of 25. Once the browser has painted them `painted` is set and the
+    /// buffer rows follow, before anyone can scroll.
+    pub fn new(painted: RwSignal<bool>) -> ScrollBox {
+        if !painted.get_untracked() {
+            Effect::new(move |_| after_paint(move || painted.set(true)));
+        }
         ScrollBox {
             scroll_top: RwSignal::new(0.0),
             viewport: RwSignal::new(VIEWPORT_HEIGHT),
             node: NodeRef::new(),
             printing: use_printing(),
+            painted,
         }
     }
 
@@ -97,7 +107,7 @@ impl ScrollBox {
             self.scroll_top.get(),
             self.viewport.get(),
             ROW_HEIGHT,
-            BUFFER_ROWS,
+            if self.painted.get() { BUFFER_ROWS } else { 0 },
         )
     }
 
@@ -116,6 +126,12 @@ impl ScrollBox {
             element.set_scroll_top(top as i32);
         }
     }
+}
+
+/// Runs `f` once the browser has painted what the DOM holds now: in a task of its own after the
+/// next animation frame. (A hidden tab has no frames: `f` runs when it is shown.)
+fn after_paint(f: impl FnOnce() + 'static) {
+    request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
 }
 
 /// The registry's filters.
@@ -236,7 +252,7 @@ fn RegistryTable(index: Arc<ElderIndex>, filter: Memo<RegistryFilter>) -> impl I
         move |_| filter.with(|f| filter_rows(&index, f))
     });
     let count = Memo::new(move |_| matching.with(Vec::len));
-    let scroll = ScrollBox::new();
+    let scroll = ScrollBox::new(RwSignal::new(false));
     // A new filter shows its list from the top.
     Effect::new(move |_| {
         matching.track();

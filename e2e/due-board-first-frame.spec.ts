@@ -1,0 +1,47 @@
+// The due board's first frame holds only what the coordinator sees: the rows in view of the
+// scroll box, without the buffer rows below them, and no other request has started yet. Once
+// the browser has painted them (ScrollBox::new in coord_registry.rs, CoordDuePage), the buffer
+// rows are drawn and the visitors for the reassign menus are asked for.
+import { test, expect } from '@playwright/test';
+import { ConsolePage } from './fixtures/console';
+
+test.use({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
+
+test('the first frame draws the rows in view only; the buffer rows and the people follow it', async ({ page }) => {
+  const console = new ConsolePage(page);
+  await console.login('coord', '/coord');
+  // In the next load: when the first due row appears, note the time and, in the frame that
+  // paints it, how many lines of the board the DOM holds.
+  await page.addInitScript(() => {
+    const seen: { at?: number; lines?: number } = {};
+    (window as any).__firstFrame = seen;
+    const observer = new MutationObserver(() => {
+      if (seen.at === undefined && document.querySelector('[data-testid="due-row"]')) {
+        seen.at = performance.now();
+        observer.disconnect();
+        requestAnimationFrame(() => {
+          seen.lines = document.querySelectorAll('[data-testid="due-scroll"] tbody tr:not(.spacer)').length;
+        });
+      }
+    });
+    observer.observe(document, { childList: true, subtree: true });
+  });
+
+  await page.goto('/coord/due');
+  const count = await console.dueCount();
+  const items = Number(await count.getAttribute('data-count'));
+  // The seed's board is longer than the box shows plus its buffer, so both counts are windows.
+  expect(items).toBeGreaterThan(30);
+  const lines = page.locator('[data-testid="due-scroll"] tbody tr:not(.spacer)');
+  // 600 px box, 44 px lines: 15 in view; 10 more below once painted.
+  await expect(lines).toHaveCount(25);
+  const first = await page.evaluate(() => (window as any).__firstFrame);
+  expect(first.lines).toBe(15);
+
+  // The people for the reassign menus were asked for after the first rows, not with them.
+  const people = await page.evaluate(() => performance.getEntriesByType('resource')
+    .filter((e) => new URL(e.name).pathname === '/api/people').map((e) => e.startTime));
+  expect(people).toHaveLength(1);
+  expect(people[0]).toBeGreaterThan(first.at);
+  await expect(page.getByTestId('due-reassign-select').first().locator('option')).not.toHaveCount(1);
+});
