@@ -83,7 +83,15 @@ impl ScrollBox {
     /// buffer rows follow, before anyone can scroll.
     pub fn new(painted: RwSignal<bool>) -> ScrollBox {
         if !painted.get_untracked() {
-            Effect::new(move |_| after_paint(move || painted.set(true)));
+            // Set once, by the first of the boxes drawn before the paint; not at all when the
+            // page has been left meanwhile.
+            Effect::new(move |_| {
+                after_paint(move || {
+                    if painted.try_get_untracked() == Some(false) {
+                        painted.set(true);
+                    }
+                })
+            });
         }
         ScrollBox {
             scroll_top: RwSignal::new(0.0),
