@@ -37,11 +37,6 @@ pub mod today;
 
 /// Mounts the app on the page (removes the "loading" placeholder first).
 pub fn mount() {
-    // The release build aborts on a panic, which the browser reports only as "unreachable":
-    // the hook writes the panic's message and place to the console first.
-    std::panic::set_hook(Box::new(|info| {
-        web_sys::console::error_1(&format!("tanfang: {info}").into());
-    }));
     if let Some(boot) = gloo::utils::document().get_element_by_id("boot") {
         boot.remove();
     }
