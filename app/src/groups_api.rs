@@ -583,16 +583,7 @@ pub fn encode(value: &str) -> String {
     js_sys::encode_uri_component(value).into()
 }
 
-/// Adds `<link rel=stylesheet href=/styles/groups.css>` once (the group pages' styles).
+/// Adds the group pages' stylesheet once.
 pub fn ensure_stylesheet() {
-    let document = gloo::utils::document();
-    if document.get_element_by_id("groups-css").is_some() {
-        return;
-    }
-    if let (Ok(link), Some(head)) = (document.create_element("link"), document.head()) {
-        let _ = link.set_attribute("id", "groups-css");
-        let _ = link.set_attribute("rel", "stylesheet");
-        let _ = link.set_attribute("href", "/styles/groups.css");
-        let _ = head.append_child(&link);
-    }
+    crate::styles::add_once("groups-css", "groups.css");
 }

@@ -32,6 +32,7 @@ pub mod model;
 pub mod office_link;
 pub mod pages;
 pub mod store;
+pub mod styles;
 pub mod sync;
 pub mod today;
 

@@ -13,11 +13,12 @@ const CACHE = 'tanfang-shell-' + BUILD_ID;
 // redirected response cannot answer a navigation.
 const SHELL = [
   '/',
-  // The phone bundle's file names carry their content's hash (written by `cargo xtask build-app`).
+  // The phone bundle's and the styles' file names carry their content's hash (written by
+  // `cargo xtask build-app`).
   '/pkg/__FILE_tanfang_app__.js',
   '/pkg/__FILE_tanfang_app___bg.wasm',
-  '/styles/app.css',
-  '/styles/print.css',
+  '/styles/__FILE_app.css__',
+  '/styles/__FILE_print.css__',
   '/manifest.webmanifest',
   '/icons/icon.svg',
   '/icons/icon-192.png',

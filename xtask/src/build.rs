@@ -91,8 +91,20 @@ pub fn app(tools: &Tools) -> Result {
     }
 
     copy_dir(&root.join("app/static"), &dist)?;
+    // Anew, so that no earlier build's hashed copies are hashed again.
+    let _ = std::fs::remove_dir_all(dist.join("styles"));
     copy_dir(&root.join("styles"), &dist.join("styles"))?;
-    name_bundles(&dist, &stems)?;
+    let mut names: Vec<(String, String)> = Vec::new();
+    let mut kept: Vec<String> = Vec::new();
+    for (bin, stem) in &stems {
+        names.push((bin.to_string(), stem.clone()));
+        kept.extend([format!("/pkg/{stem}.js"), format!("/pkg/{stem}_bg.wasm")]);
+    }
+    for (file, hashed) in hashed_styles(&dist.join("styles"))? {
+        kept.push(format!("/styles/{hashed}"));
+        names.push((file, hashed));
+    }
+    name_files(&dist, &names, &kept)?;
 
     // The service worker's cache name changes with every build that changes the app.
     let build_id = format!("{:016x}", fingerprint(&dist)?);
@@ -149,36 +161,60 @@ fn hashed_bundle(pkg: &Path, bin: &str) -> Result<String> {
     Ok(stem)
 }
 
-/// Writes the bundles' hashed names (`stems`: bin, `{bin}-{hash}`) where `index.html` and
-/// `sw.js` hold `__FILE_{bin}__`, and `_headers`, which lets browsers keep exactly these files
-/// for a year without asking again: a new build has new names. Only the names of this build are
+/// Copies each stylesheet in `styles` (`app.css`) to a name after its content
+/// (`app-{hash}.css`), keeping the plain name too (a page of an older build may still ask for
+/// it). Returns (file, hashed name), in the order of the file names.
+fn hashed_styles(styles: &Path) -> Result<Vec<(String, String)>> {
+    let mut files: Vec<String> = std::fs::read_dir(styles)
+        .map_err(|e| format!("cannot read {}: {e}", styles.display()))?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".css"))
+        .collect();
+    files.sort();
+    let mut named = Vec::new();
+    for file in files {
+        let path = styles.join(&file);
+        let mut hash = Fnv::new();
+        hash.add(
+            &std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+        );
+        let hashed = format!("{}-{:016x}.css", file.trim_end_matches(".css"), hash.0);
+        std::fs::copy(&path, styles.join(&hashed))
+            .map_err(|e| format!("cannot copy {}: {e}", path.display()))?;
+        named.push((file, hashed));
+    }
+    Ok(named)
+}
+
+/// Writes the files' hashed names (`names`: key, name — a bundle's bin and `{bin}-{hash}`, a
+/// stylesheet's file and `{stem}-{hash}.css`) where `index.html` and `sw.js` hold
+/// `__FILE_{key}__`, and `_headers`, which lets browsers keep exactly the paths `kept` for a
+/// year without asking again: a new build has new names. Only the names of this build are
 /// listed — a name the build does not have falls back to `index.html` (the single-page
 /// fallback), which must never be kept under that name.
-fn name_bundles(dist: &Path, stems: &[(&str, String)]) -> Result {
+fn name_files(dist: &Path, names: &[(String, String)], kept: &[String]) -> Result {
     for page in ["index.html", "sw.js"] {
         let path = dist.join(page);
         let mut text = std::fs::read_to_string(&path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        for (bin, stem) in stems {
-            text = text.replace(&format!("__FILE_{bin}__"), stem);
+        for (key, name) in names {
+            text = text.replace(&format!("__FILE_{key}__"), name);
         }
         if text.contains("__FILE_") {
             return Err(format!(
-                "{} names a bundle the build does not make",
+                "{} names a file the build does not make",
                 path.display()
             ));
         }
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     let mut headers = String::from(
-        "# Written by `cargo xtask build-app`: the bundles' names carry their content's hash.\n",
+        "# Written by `cargo xtask build-app`: these names carry their content's hash.\n",
     );
-    for (_, stem) in stems {
-        for file in [format!("{stem}.js"), format!("{stem}_bg.wasm")] {
-            headers.push_str(&format!(
-                "/pkg/{file}\n  Cache-Control: public, max-age=31536000, immutable\n"
-            ));
-        }
+    for path in kept {
+        headers.push_str(&format!(
+            "{path}\n  Cache-Control: public, max-age=31536000, immutable\n"
+        ));
     }
     let path = dist.join("_headers");
     std::fs::write(&path, headers).map_err(|e| format!("cannot write {}: {e}", path.display()))

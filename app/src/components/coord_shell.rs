@@ -129,21 +129,12 @@ fn ConsoleNav(me: Me, user: RwSignal<Option<Me>>) -> impl IntoView {
     }
 }
 
-/// Adds `<link rel="stylesheet" href="/styles/console.css">` once (the volunteer app's
-/// `index.html` only loads the phone styles; the console brings its own, after `app.css`).
-/// On `/coord` paths `index.html` has already preloaded the file (keep the two paths alike),
-/// so this link finds it in the browser's memory.
+/// Adds the console's stylesheet once (the volunteer app's `index.html` only loads the phone
+/// styles; the console brings its own, after `app.css`). On `/coord` paths `index.html` has
+/// already preloaded the same file (both read its name from `window.TANFANG_FILES`), so this
+/// link finds it in the browser's memory.
 fn load_console_styles() {
-    let document = gloo::utils::document();
-    if document.get_element_by_id("console-css").is_some() {
-        return;
-    }
-    if let Ok(link) = document.create_element("link") {
-        let _ = link.set_attribute("id", "console-css");
-        let _ = link.set_attribute("rel", "stylesheet");
-        let _ = link.set_attribute("href", "/styles/console.css");
-        let _ = gloo::utils::head().append_child(&link);
-    }
+    crate::styles::add_once("console-css", "console.css");
 }
 
 fn print_page() {

@@ -12,18 +12,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// Adds `<link rel=stylesheet href=/styles/invite-card.css>` once.
+/// Adds the invite card's stylesheet once.
 pub fn ensure_stylesheet() {
-    let document = gloo::utils::document();
-    if document.get_element_by_id("invite-card-css").is_some() {
-        return;
-    }
-    if let (Ok(link), Some(head)) = (document.create_element("link"), document.head()) {
-        let _ = link.set_attribute("id", "invite-card-css");
-        let _ = link.set_attribute("rel", "stylesheet");
-        let _ = link.set_attribute("href", "/styles/invite-card.css");
-        let _ = head.append_child(&link);
-    }
+    crate::styles::add_once("invite-card-css", "invite-card.css");
 }
 
 /// The absolute join link of an invite code, on this origin.
