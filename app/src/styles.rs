@@ -14,8 +14,7 @@ pub fn href(file: &str) -> String {
         .and_then(|window| js_sys::Reflect::get(&window, &JsValue::from_str("TANFANG_FILES")).ok())
         .filter(JsValue::is_object)
         .and_then(|files| js_sys::Reflect::get(&files, &JsValue::from_str(file)).ok())
-        .and_then(|name| name.as_string())
-        .filter(|name| !name.starts_with("__FILE_"));
+        .and_then(|name| name.as_string());
     format!("/styles/{}", named.as_deref().unwrap_or(file))
 }
 

@@ -39,7 +39,7 @@ pub fn app(tools: &Tools) -> Result {
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
     let mut sizes = Vec::new();
-    let mut stems = Vec::new();
+    let mut named = Vec::new();
     for (bin, features) in APP_BUNDLES {
         let mut cargo = Command::new("cargo");
         cargo.current_dir(root).args([
@@ -87,24 +87,15 @@ pub fn app(tools: &Tools) -> Result {
             .arg(&bg))?;
         let size = std::fs::metadata(&bg).map(|m| m.len()).unwrap_or(0);
         sizes.push(format!("{bin} {} KiB", size / 1024));
-        stems.push((*bin, hashed_bundle(&pkg, bin)?));
+        named.push(hashed_bundle(&pkg, bin)?);
     }
 
     copy_dir(&root.join("app/static"), &dist)?;
     // Anew, so that no earlier build's hashed copies are hashed again.
     let _ = std::fs::remove_dir_all(dist.join("styles"));
     copy_dir(&root.join("styles"), &dist.join("styles"))?;
-    let mut names: Vec<(String, String)> = Vec::new();
-    let mut kept: Vec<String> = Vec::new();
-    for (bin, stem) in &stems {
-        names.push((bin.to_string(), stem.clone()));
-        kept.extend([format!("/pkg/{stem}.js"), format!("/pkg/{stem}_bg.wasm")]);
-    }
-    for (file, hashed) in hashed_styles(&dist.join("styles"))? {
-        kept.push(format!("/styles/{hashed}"));
-        names.push((file, hashed));
-    }
-    name_files(&dist, &names, &kept)?;
+    named.extend(hashed_styles(&dist.join("styles"))?);
+    name_files(&dist, &named)?;
 
     // The service worker's cache name changes with every build that changes the app.
     let build_id = format!("{:016x}", fingerprint(&dist)?);
@@ -141,30 +132,50 @@ pub fn worker(tools: &Tools) -> Result {
         .env("ESBUILD_BIN", tools.esbuild()))
 }
 
-/// Renames a bundle's two files (`{bin}.js`, `{bin}_bg.wasm` in `pkg`) after their content:
-/// `{bin}-{hash}.js` and `{bin}-{hash}_bg.wasm`. Returns the new stem, `{bin}-{hash}`.
-fn hashed_bundle(pkg: &Path, bin: &str) -> Result<String> {
-    let js = pkg.join(format!("{bin}.js"));
-    let wasm = pkg.join(format!("{bin}_bg.wasm"));
+/// Files named after their content: `key` is what `index.html` and `sw.js` call them
+/// (`__FILE_{key}__`, and the key of `window.TANFANG_FILES`), `name` what the build named them,
+/// `paths` the paths served under that name.
+struct Named {
+    key: String,
+    name: String,
+    paths: Vec<String>,
+}
+
+/// FNV-1a of the files' contents, in order.
+fn content_hash(files: &[&Path]) -> Result<u64> {
     let mut hash = Fnv::new();
-    for file in [&js, &wasm] {
+    for file in files {
         hash.add(&std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?);
     }
-    let stem = format!("{bin}-{:016x}", hash.0);
-    for (from, to) in [
-        (js, pkg.join(format!("{stem}.js"))),
-        (wasm, pkg.join(format!("{stem}_bg.wasm"))),
+    Ok(hash.0)
+}
+
+/// Renames a bundle's two files (`{bin}.js`, `{bin}_bg.wasm` in `pkg`) after their content:
+/// `{bin}-{hash}.js` and `{bin}-{hash}_bg.wasm`, named `{bin}-{hash}` under the key `{bin}`.
+fn hashed_bundle(pkg: &Path, bin: &str) -> Result<Named> {
+    let js = pkg.join(format!("{bin}.js"));
+    let wasm = pkg.join(format!("{bin}_bg.wasm"));
+    let stem = format!("{bin}-{:016x}", content_hash(&[&js, &wasm])?);
+    let mut paths = Vec::new();
+    for (from, file) in [
+        (js, format!("{stem}.js")),
+        (wasm, format!("{stem}_bg.wasm")),
     ] {
-        std::fs::rename(&from, &to)
+        std::fs::rename(&from, pkg.join(&file))
             .map_err(|e| format!("cannot rename {}: {e}", from.display()))?;
+        paths.push(format!("/pkg/{file}"));
     }
-    Ok(stem)
+    Ok(Named {
+        key: bin.to_string(),
+        name: stem,
+        paths,
+    })
 }
 
 /// Copies each stylesheet in `styles` (`app.css`) to a name after its content
-/// (`app-{hash}.css`), keeping the plain name too (a page of an older build may still ask for
-/// it). Returns (file, hashed name), in the order of the file names.
-fn hashed_styles(styles: &Path) -> Result<Vec<(String, String)>> {
+/// (`app-{hash}.css`, under the key `app.css`), keeping the plain name too (a page of an older
+/// build may still ask for it). In the order of the file names.
+fn hashed_styles(styles: &Path) -> Result<Vec<Named>> {
     let mut files: Vec<String> = std::fs::read_dir(styles)
         .map_err(|e| format!("cannot read {}: {e}", styles.display()))?
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
@@ -174,31 +185,41 @@ fn hashed_styles(styles: &Path) -> Result<Vec<(String, String)>> {
     let mut named = Vec::new();
     for file in files {
         let path = styles.join(&file);
-        let mut hash = Fnv::new();
-        hash.add(
-            &std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+        let hashed = format!(
+            "{}-{:016x}.css",
+            file.trim_end_matches(".css"),
+            content_hash(&[&path])?
         );
-        let hashed = format!("{}-{:016x}.css", file.trim_end_matches(".css"), hash.0);
         std::fs::copy(&path, styles.join(&hashed))
             .map_err(|e| format!("cannot copy {}: {e}", path.display()))?;
-        named.push((file, hashed));
+        named.push(Named {
+            paths: vec![format!("/styles/{hashed}")],
+            key: file,
+            name: hashed,
+        });
     }
     Ok(named)
 }
 
-/// Writes the files' hashed names (`names`: key, name — a bundle's bin and `{bin}-{hash}`, a
-/// stylesheet's file and `{stem}-{hash}.css`) where `index.html` and `sw.js` hold
-/// `__FILE_{key}__`, and `_headers`, which lets browsers keep exactly the paths `kept` for a
-/// year without asking again: a new build has new names. Only the names of this build are
-/// listed — a name the build does not have falls back to `index.html` (the single-page
-/// fallback), which must never be kept under that name.
-fn name_files(dist: &Path, names: &[(String, String)], kept: &[String]) -> Result {
+/// Writes the hashed names into `index.html` and `sw.js` — each `__FILE_{key}__`, and in
+/// `index.html` the whole table as `__FILES__` (`window.TANFANG_FILES`, which the pages read)
+/// — and `_headers`, which lets browsers keep exactly these paths for a year without asking
+/// again: a new build has new names. Only the names of this build are listed — a name the
+/// build does not have falls back to `index.html` (the single-page fallback), which must never
+/// be kept under that name.
+fn name_files(dist: &Path, named: &[Named]) -> Result {
+    let table: serde_json::Map<String, serde_json::Value> = named
+        .iter()
+        .map(|n| (n.key.clone(), n.name.clone().into()))
+        .collect();
+    let table = serde_json::Value::Object(table).to_string();
     for page in ["index.html", "sw.js"] {
         let path = dist.join(page);
         let mut text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        for (key, name) in names {
-            text = text.replace(&format!("__FILE_{key}__"), name);
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+            .replace("__FILES__", &table);
+        for n in named {
+            text = text.replace(&format!("__FILE_{}__", n.key), &n.name);
         }
         if text.contains("__FILE_") {
             return Err(format!(
@@ -211,7 +232,7 @@ fn name_files(dist: &Path, names: &[(String, String)], kept: &[String]) -> Resul
     let mut headers = String::from(
         "# Written by `cargo xtask build-app`: these names carry their content's hash.\n",
     );
-    for path in kept {
+    for path in named.iter().flat_map(|n| &n.paths) {
         headers.push_str(&format!(
             "{path}\n  Cache-Control: public, max-age=31536000, immutable\n"
         ));
