@@ -35,10 +35,10 @@ test('the bundles and styles are kept by the browser, asked for once, and only t
   // even for a 304).
   await page.goto('/login');
   await expect(page.getByTestId('login-page')).toBeVisible();
-  const second = await page.evaluate(() => performance.getEntriesByType('resource')
+  const second = (await page.evaluate(() => performance.getEntriesByType('resource')
     .map((entry) => entry as PerformanceResourceTiming)
-    .filter((entry) => /^\/(pkg|styles)\//.test(new URL(entry.name).pathname))
-    .map((entry) => ({ path: new URL(entry.name).pathname, transferSize: entry.transferSize })));
+    .map((entry) => ({ path: new URL(entry.name).pathname, transferSize: entry.transferSize }))))
+    .filter((entry) => kept(entry.path));
   expect([...new Set(second.map((entry) => entry.path))].sort()).toEqual([...files].sort());
   for (const entry of second) expect(entry, entry.path).toEqual({ path: entry.path, transferSize: 0 });
 

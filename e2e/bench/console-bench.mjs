@@ -19,7 +19,7 @@
 // Before the browser: GET /api/due from node (first page and whole board), median of 7.
 // No CPU throttling: the console is an office tool on desktop PCs.
 import { chromium } from '@playwright/test';
-import { median, seededLogin, serverApi } from './server.mjs';
+import { fillScope, median, recordFirstSeen, seededLogin, serverApi, watchFirstSeen } from './server.mjs';
 
 const base = (process.env.TANFANG_BASE_URL ?? 'http://127.0.0.1:8787').replace(/\/$/, '');
 const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -29,13 +29,7 @@ const LANTIAN = '120101002001';
 const api = serverApi(base);
 
 const { cookie } = await seededLogin(api, 'coord2', { 'cf-connecting-ip': '203.0.113.77' });
-const inScope = async () => (await (await api('/api/elders?page_size=1', {}, cookie)).json()).total;
-let total = await inScope();
-while (total < ELDERS) {
-  const n = Math.min(ELDERS - total, 10000);
-  await api(`/api/dev/bulk?elders=${n}&community=${LANTIAN}`, { method: 'POST' });
-  total = await inScope();
-}
+const total = await fillScope(api, cookie, ELDERS, LANTIAN);
 console.error(`coord2 has ${total} elders in scope`);
 // Issue 15: the first read after the bulk load recomputes the new elders' due rows (the
 // roll-over; timed by worker/bench/dashboard-scale.mjs); the board is measured after it, as a
@@ -73,31 +67,16 @@ const context = await browser.newContext({
 });
 const [name, value] = cookie.split('=');
 await context.addCookies([{ name, value, url: base }]);
-// Records when the first element matching window.__watch appears (performance.now()) and says
-// so on the console: the bench waits for that message rather than polling the page, because
-// Playwright's polling injects its own script into the page, whose compilation (~60 ms of the
-// main thread) would fall inside the load being timed.
-await context.addInitScript(() => {
-  window.__firstSeen = null;
-  const observer = new MutationObserver(() => {
-    if (window.__firstSeen === null && window.__watch && document.querySelector(window.__watch)) {
-      window.__firstSeen = performance.now();
-      observer.disconnect();
-      console.log(`tanfang-bench first seen ${window.__firstSeen}`);
-    }
-  });
-  observer.observe(document, { childList: true, subtree: true });
-});
+await recordFirstSeen(context);
 
 async function firstRender(pathname, selector, totalSelector) {
   const times = [];
   let indexMs = [];
   for (let run = 0; run < runs; run++) {
     const page = await context.newPage();
-    await page.addInitScript((s) => { window.__watch = s; }, selector);
-    const seen = page.waitForEvent('console', { predicate: (m) => m.text().startsWith('tanfang-bench first seen '), timeout: 120_000 });
+    const { seen } = await watchFirstSeen(page, selector);
     await page.goto(base + pathname, { waitUntil: 'commit' });
-    times.push(Number((await seen).text().split(' ').pop()));
+    times.push(await seen);
     if (totalSelector) await page.locator(totalSelector).first().waitFor();
     const entry = await page.evaluate(() => performance.getEntriesByType('resource')
       .filter((e) => /\/api\/(elders\/index|due)/.test(e.name)).map((e) => e.responseEnd - e.startTime));

@@ -16,7 +16,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { median, seededLogin, serverApi } from './server.mjs';
+import { fillScope, median, recordFirstSeen, seededLogin, serverApi, watchFirstSeen } from './server.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const dists = process.argv.slice(2).map((d) => path.resolve(d));
@@ -67,10 +67,7 @@ for (const [i, dist] of dists.entries()) {
 
 const api = serverApi(servers[0].base);
 const { cookie } = await seededLogin(api, 'coord2', { 'cf-connecting-ip': '203.0.113.78' });
-const inScope = async () => (await (await api('/api/elders?page_size=1', {}, cookie)).json()).total;
-for (let total = await inScope(); total < ELDERS; total = await inScope()) {
-  await api(`/api/dev/bulk?elders=${Math.min(ELDERS - total, 10000)}&community=${LANTIAN}`, { method: 'POST' });
-}
+await fillScope(api, cookie, ELDERS, LANTIAN);
 await api('/api/due?limit=1&format=rows', {}, cookie); // the bulk load's roll-over, outside the timing
 
 const times = servers.map(() => []);
@@ -82,22 +79,14 @@ for (let round = 0; round < browsers; round++) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', serviceWorkers: 'block' });
   const [name, value] = cookie.split('=');
   for (const { base } of servers) await context.addCookies([{ name, value, url: base }]);
-  await context.addInitScript(() => {
-    const observer = new MutationObserver(() => {
-      if (document.querySelector('[data-testid="due-row"]')) {
-        observer.disconnect();
-        console.log(`tanfang-bench first seen ${performance.now()}`);
-      }
-    });
-    observer.observe(document, { childList: true, subtree: true });
-  });
+  await recordFirstSeen(context);
   for (let load = 0; load <= loads; load++) {
     const order = (load + round) % 2 ? [1, 0] : [0, 1];
     for (const i of order) {
       const page = await context.newPage();
-      const seen = page.waitForEvent('console', { predicate: (m) => m.text().startsWith('tanfang-bench first seen '), timeout: 60_000 });
+      const { seen } = await watchFirstSeen(page, '[data-testid="due-row"]', 60_000);
       await page.goto(servers[i].base + '/coord/due', { waitUntil: 'commit' });
-      const at = Number((await seen).text().split(' ').pop());
+      const at = await seen;
       await page.locator('[data-testid="due-count"][data-complete="true"]').waitFor({ timeout: 60_000 });
       await page.close();
       if (load > 0) times[i].push(at);

@@ -30,3 +30,45 @@ export async function seededLogin(api, login, headers = {}) {
   });
   return { account, cookie: response.headers.get('set-cookie').split(';')[0] };
 }
+
+/** Bulk-loads elders into `community` (`POST /api/dev/bulk`, 10,000 at a time) until the scope
+ * of the session `cookie` holds `elders`; returns how many it holds. */
+export async function fillScope(api, cookie, elders, community) {
+  const inScope = async () => (await (await api('/api/elders?page_size=1', {}, cookie)).json()).total;
+  let total = await inScope();
+  while (total < elders) {
+    await api(`/api/dev/bulk?elders=${Math.min(elders - total, 10000)}&community=${community}`, { method: 'POST' });
+    total = await inScope();
+  }
+  return total;
+}
+
+const FIRST_SEEN = 'tanfang-bench first seen ';
+
+/** Installs in `context` the script that records when the first element matching the page's
+ * `window.__watch` appears (performance.now()) and says so on the console: a bench waits for
+ * that message rather than polling the page, because Playwright's polling injects its own
+ * script into the page, whose compilation (~60 ms of the main thread) would fall inside the
+ * load being timed. */
+export async function recordFirstSeen(context) {
+  await context.addInitScript((message) => {
+    window.__firstSeen = null;
+    const observer = new MutationObserver(() => {
+      if (window.__firstSeen === null && window.__watch && document.querySelector(window.__watch)) {
+        window.__firstSeen = performance.now();
+        observer.disconnect();
+        console.log(`${message}${window.__firstSeen}`);
+      }
+    });
+    observer.observe(document, { childList: true, subtree: true });
+  }, FIRST_SEEN);
+}
+
+/** Before `page.goto` (in a context with `recordFirstSeen`): watches for `selector`; `seen`
+ * resolves to the time it first appeared. */
+export async function watchFirstSeen(page, selector, timeout = 120_000) {
+  await page.addInitScript((s) => { window.__watch = s; }, selector);
+  const seen = page.waitForEvent('console', { predicate: (m) => m.text().startsWith(FIRST_SEEN), timeout })
+    .then((m) => Number(m.text().slice(FIRST_SEEN.length)));
+  return { seen };
+}
