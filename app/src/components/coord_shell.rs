@@ -20,6 +20,15 @@ pub fn use_console_user() -> Option<Me> {
     use_context::<ConsoleUser>().and_then(|user| user.0.get())
 }
 
+/// Draws a page that starts from the logged-in coordinator (the dashboard's home region, the
+/// invites' community) once `GET /api/me` has answered; [`ConsoleShell`] draws the other pages
+/// before the answer.
+pub fn with_console_user<V: IntoView + 'static>(
+    page: impl Fn(Me) -> V + Send + Sync + 'static,
+) -> impl IntoView {
+    move || use_console_user().map(&page)
+}
+
 /// Error view of console pages: the typed errors in plain words.
 pub fn console_error_view(errors: ArcRwSignal<Errors>) -> impl IntoView {
     let i18n = use_i18n();
@@ -40,6 +49,17 @@ pub fn console_error_view(errors: ArcRwSignal<Errors>) -> impl IntoView {
 }
 
 /// Wraps one console page: checks the session, shows the log-in form or the page.
+///
+/// The frame and the page are drawn at once, before `GET /api/me` has answered: on a busy
+/// machine that answer comes after the bundle has started, and the page's own requests (the due
+/// board's first page, started by the HTML) are answered as soon. Drawing the navigation and the
+/// page's frame while the answer is on its way leaves only the page's data to draw when it
+/// comes. Nothing is shown that the server has not allowed: every page's data comes from the
+/// server, which checks the session cookie itself. When the answer says nobody is logged in,
+/// or someone who is not a coordinator, the log-in form or the refusal replaces the page; the
+/// name and region in the header, and the links only an administrator has, wait for it.
+/// Pages that start from the user (the dashboard's home region, the invites' community) wait
+/// for it with [`use_console_user`] read in a closure.
 #[component]
 pub fn ConsoleShell(children: ChildrenFn) -> impl IntoView {
     let i18n = use_i18n();
@@ -53,41 +73,48 @@ pub fn ConsoleShell(children: ChildrenFn) -> impl IntoView {
         checked.set(true);
     });
     // `GET /api/me` and the due board's first page were started by the HTML (crate::early).
+    // Until `GET /api/me` has answered the page is drawn; a coordinator's answer keeps it.
+    let shows_page = Memo::new(move |_| {
+        !checked.get() || user.with(|me| me.as_ref().is_some_and(Me::is_coordinator))
+    });
     let children = StoredValue::new(children);
     load_console_styles();
     view! {
         <div class="console" data-testid="console">
             <Show
-                when=move || checked.get()
-                fallback=move || view! { <p class="loading">{move || ct(i18n, "loading")}</p> }
-            >
-                {move || match user.get() {
+                when=move || shows_page.get()
+                fallback=move || match user.get() {
                     None => view! { <ConsoleLogin user=user /> }.into_any(),
-                    Some(me) if !me.is_coordinator() => view! {
+                    Some(_) => view! {
                         <p class="error-box" data-testid="console-forbidden">{move || ct(i18n, "forbidden.role")}</p>
                     }
                     .into_any(),
-                    Some(me) => view! {
-                        <ConsoleNav me=me user=user />
-                        <ErrorBoundary fallback=console_error_view>
-                            {children.with_value(|children| children())}
-                        </ErrorBoundary>
-                    }
-                    .into_any(),
-                }}
+                }
+            >
+                <ConsoleNav user=user />
+                <ErrorBoundary fallback=console_error_view>
+                    {children.with_value(|children| children())}
+                </ErrorBoundary>
             </Show>
         </div>
     }
 }
 
 #[component]
-fn ConsoleNav(me: Me, user: RwSignal<Option<Me>>) -> impl IntoView {
+fn ConsoleNav(user: RwSignal<Option<Me>>) -> impl IntoView {
     let i18n = use_i18n();
-    let region = me
-        .region
-        .as_ref()
-        .and_then(|r| r.name.clone())
-        .unwrap_or_else(|| ct(i18n, "scope.all").to_string());
+    let name = move || user.with(|me| me.as_ref().map(|me| me.name.clone()));
+    let region = move || {
+        user.with(|me| {
+            me.as_ref().map(|me| {
+                me.region
+                    .as_ref()
+                    .and_then(|r| r.name.clone())
+                    .unwrap_or_else(|| ct(i18n, "scope.all").to_string())
+            })
+        })
+    };
+    let admin = move || user.with(|me| me.as_ref().is_some_and(|me| me.role == "admin"));
     let logout = move |_| {
         spawn_local(async move {
             let _ = console_api::logout().await;
@@ -97,7 +124,7 @@ fn ConsoleNav(me: Me, user: RwSignal<Option<Me>>) -> impl IntoView {
     view! {
         <header class="console-header no-print">
             <div class="console-who" data-testid="console-user">
-                <strong>{me.name.clone()}</strong>
+                <strong>{name}</strong>
                 <span class="console-scope" data-testid="console-scope">{region}</span>
             </div>
             <nav class="console-nav" data-testid="console-nav">
@@ -112,7 +139,7 @@ fn ConsoleNav(me: Me, user: RwSignal<Option<Me>>) -> impl IntoView {
                 <A href="/coord/import" attr:data-testid="cnav-import">{move || if i18n.lang.get() == crate::i18n::Lang::Zh { "导入导出" } else { "Import / export" }}</A>
                 <A href="/coord/invites" attr:data-testid="cnav-invites">{move || if i18n.lang.get() == crate::i18n::Lang::Zh { "邀请二维码" } else { "Invite QR codes" }}</A>
                 <A href="/coord/months" attr:data-testid="cnav-months">{move || if i18n.lang.get() == crate::i18n::Lang::Zh { "月报" } else { "Monthly close" }}</A>
-                <Show when={let admin = me.role == "admin"; move || admin}>
+                <Show when=admin>
                     <A href="/coord/policy" attr:data-testid="cnav-policy">{move || if i18n.lang.get() == crate::i18n::Lang::Zh { "政策版本" } else { "Policy versions" }}</A>
                 </Show>
             </nav>

@@ -3,7 +3,7 @@
 //! declined elders counted apart, with the time the tallies were last updated.
 
 use crate::components::chart_svg::{percent, Bar, BarChart, LineChart, Point};
-use crate::components::coord_shell::{use_console_user, ConsoleTitle};
+use crate::components::coord_shell::{with_console_user, ConsoleTitle};
 use crate::components::coord_text::{ct, tier_name};
 use crate::console_api::{self, ConsoleError, MonthlyStats, RegionNode};
 use crate::i18n::use_i18n;
@@ -76,10 +76,16 @@ async fn load(region: String) -> Result<DashboardData, ConsoleError> {
 
 #[component]
 pub fn CoordDashboardPage() -> impl IntoView {
+    with_console_user(|me| {
+        let home = me.region.map(|r| r.code).unwrap_or_default();
+        view! { <DashboardPage home=home /> }
+    })
+}
+
+/// The dashboard of the user's own node (`home`) or of the region picked under it.
+#[component]
+fn DashboardPage(home: String) -> impl IntoView {
     let i18n = use_i18n();
-    let home = use_console_user()
-        .and_then(|me| me.region.map(|r| r.code))
-        .unwrap_or_default();
     let region = RwSignal::new(home.clone());
     let data = LocalResource::new(move || load(region.get()));
     view! {

@@ -3,8 +3,9 @@
 //! shown as a printable QR card (`components::invite_card`), and the community's recent
 //! invites with their state. The worker decides who may (`handlers::invites`).
 
-use crate::components::coord_shell::use_console_user;
+use crate::components::coord_shell::with_console_user;
 use crate::components::invite_card::{date_text, InviteCard};
+use crate::console_api::Me;
 use crate::groups_api::{self, GroupsError, InviteListed};
 use crate::pages::group_register::GroupErrorLine;
 use leptos::prelude::*;
@@ -21,16 +22,21 @@ fn kind_zh(kind: &str) -> &'static str {
 #[component]
 pub fn CoordInvitesPage() -> impl IntoView {
     groups_api::ensure_stylesheet();
-    let me = use_console_user();
+    with_console_user(|me| view! { <Invites me=me /> })
+}
+
+/// The invites of the user's own community.
+#[component]
+fn Invites(me: Me) -> impl IntoView {
     let community = RwSignal::new(
-        me.as_ref()
-            .and_then(|m| m.region.as_ref())
+        me.region
+            .as_ref()
             .map(|r| r.code.clone())
             .unwrap_or_default(),
     );
     let community_name = me
+        .region
         .as_ref()
-        .and_then(|m| m.region.as_ref())
         .and_then(|r| r.name.clone())
         .unwrap_or_default();
     let kind = RwSignal::new("volunteer".to_string());
