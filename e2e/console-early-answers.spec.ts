@@ -7,7 +7,7 @@ import { ConsolePage } from './fixtures/console';
 
 test.use({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
 
-const FIRST_PAGE = '/api/due?limit=200&format=rows';
+const FIRST_PAGE = '/api/due?limit=200&format=rows&declined=count';
 const WHOLE = '/api/due?limit=5000&format=rows';
 
 test('the due board takes the answers the HTML asked for, draws the first page, then the rest', async ({ page }) => {

@@ -805,8 +805,24 @@ pub struct DueBoard {
     pub today: String,
     pub total: u64,
     pub items: Vec<DueItem>,
+    /// The elders who declined visits, by name (none in the first page: [`DuePart::First`]).
     #[serde(default)]
     pub declined: Vec<DeclinedElder>,
+    /// How many elders declined, when the answer counts them instead of naming them.
+    #[serde(default)]
+    pub declined_count: Option<u64>,
+}
+
+impl DueBoard {
+    /// How many elders declined visits.
+    pub fn declined_total(&self) -> u64 {
+        self.declined_count.unwrap_or(self.declined.len() as u64)
+    }
+
+    /// Whether the answer counts elders who declined without naming them (the first page).
+    pub fn lacks_declined_names(&self) -> bool {
+        self.declined_total() > self.declined.len() as u64
+    }
 }
 
 /// One row of the due board's compact answer, in the order of [`DUE_COLUMNS`].
@@ -839,6 +855,8 @@ struct WireDueBoard {
     rows: Vec<WireDueRow>,
     #[serde(default)]
     declined: Vec<DeclinedElder>,
+    #[serde(default)]
+    declined_count: Option<u64>,
 }
 
 /// Decodes the compact answer of `GET /api/due?format=rows` into the board's items (the
@@ -879,36 +897,62 @@ pub fn parse_due_board(text: &str) -> ConsoleResult<DueBoard> {
         total: wire.total,
         items,
         declined: wire.declined,
+        declined_count: wire.declined_count,
     })
 }
 
-/// `GET /api/due?format=rows`: the due board of `region` (empty = the caller's scope), the
-/// `limit` most urgent items, in the compact form.
-pub async fn due(region: &str, limit: u32) -> ConsoleResult<DueBoard> {
-    parse_due_board(&due_text(region, limit).await?)
+/// `GET /api/due?format=rows`: `part` of the due board of `region` (empty = the caller's scope),
+/// most urgent first, in the compact form.
+pub async fn due(region: &str, part: DuePart) -> ConsoleResult<DueBoard> {
+    parse_due_board(&due_text(region, part).await?)
 }
 
-/// The due board's first page: the most urgent items, drawn while the rest (up to the server's
-/// cap of 5,000) loads. `app/static/index.html` asks for this page before the bundle has loaded
-/// (`crate::early`).
+/// Items in the due board's first page.
 pub const DUE_FIRST_PAGE: u32 = 200;
 
-/// `/api/due?…` of the board's compact answer: `region` (empty = the caller's scope), `limit`.
-pub fn due_url(region: &str, limit: u32) -> String {
-    format!(
-        "/api/due{}",
-        query(&[
-            ("region", region.to_string()),
-            ("limit", limit.to_string()),
-            ("format", "rows".to_string()),
-        ])
-    )
+/// Most due items the server sends at once (its cap).
+pub const DUE_LIMIT: u32 = 5000;
+
+/// Which part of the due board to ask for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DuePart {
+    /// The [`DUE_FIRST_PAGE`] most urgent items, drawn while the rest loads, and how many elders
+    /// declined visits, not their names (`declined=count`: at 20,000 elders the names are 60 of
+    /// the page's 84 KB). `app/static/index.html` asks for this page before the bundle has loaded
+    /// (`crate::early`).
+    First,
+    /// Up to [`DUE_LIMIT`] items, and the names of the elders who declined.
+    Whole,
+}
+
+impl DuePart {
+    /// The most items this part asks for.
+    pub fn limit(self) -> u32 {
+        match self {
+            DuePart::First => DUE_FIRST_PAGE,
+            DuePart::Whole => DUE_LIMIT,
+        }
+    }
+}
+
+/// `/api/due?…` of `part` of the board's compact answer for `region` (empty = the caller's
+/// scope).
+pub fn due_url(region: &str, part: DuePart) -> String {
+    let mut params = vec![
+        ("region", region.to_string()),
+        ("limit", part.limit().to_string()),
+        ("format", "rows".to_string()),
+    ];
+    if part == DuePart::First {
+        params.push(("declined", "count".to_string()));
+    }
+    format!("/api/due{}", query(&params))
 }
 
 /// The text of a successful `GET /api/due?format=rows` (decoded by [`parse_due_board`]); the
 /// HTML's early answer when it asked for the same (`crate::early`).
-pub async fn due_text(region: &str, limit: u32) -> ConsoleResult<String> {
-    let url = due_url(region, limit);
+pub async fn due_text(region: &str, part: DuePart) -> ConsoleResult<String> {
+    let url = due_url(region, part);
     #[cfg(feature = "office")]
     if let Some((_, text)) = crate::early::take(&url).await {
         return Ok(text);
@@ -1135,7 +1179,7 @@ mod tests {
     #[test]
     fn the_html_starts_the_requests_the_console_pages_make_first() {
         let html = include_str!("../static/index.html");
-        for url in ["/api/me".to_string(), due_url("", DUE_FIRST_PAGE)] {
+        for url in ["/api/me".to_string(), due_url("", DuePart::First)] {
             assert!(
                 html.contains(&format!("'{url}'")),
                 "index.html does not ask for {url}"
@@ -1205,6 +1249,32 @@ mod tests {
         swapped.swap(1, 2);
         let other = text.replace(&columns, &serde_json::to_string(&swapped).unwrap());
         assert!(parse_due_board(&other).is_err());
+    }
+
+    #[test]
+    fn the_first_page_counts_the_elders_who_declined_and_the_whole_board_names_them() {
+        assert_eq!(
+            due_url("", DuePart::First),
+            "/api/due?limit=200&format=rows&declined=count"
+        );
+        assert_eq!(
+            due_url("", DuePart::Whole),
+            "/api/due?limit=5000&format=rows"
+        );
+        let columns = serde_json::to_string(&DUE_COLUMNS).unwrap();
+        let first = parse_due_board(&format!(
+            r#"{{"today":"2026-11-29","total":0,"columns":{columns},"rows":[],"declined_count":2}}"#
+        ))
+        .unwrap();
+        assert_eq!(first.declined_total(), 2);
+        assert!(first.lacks_declined_names());
+        let whole = parse_due_board(&format!(
+            r#"{{"today":"2026-11-29","total":0,"columns":{columns},"rows":[],
+              "declined":[{{"id":"e3","name":"赵五"}},{{"id":"e4","name":"钱六"}}]}}"#
+        ))
+        .unwrap();
+        assert_eq!(whole.declined_total(), 2);
+        assert!(!whole.lacks_declined_names());
     }
 
     #[test]

@@ -56,6 +56,14 @@ test('the compact board is the full board, item for item and in the same order',
   const few = await request('GET', '/api/due?limit=7&format=rows', { cookie });
   assert.deepEqual(few.json.rows, compact.rows.slice(0, 7));
   assert.equal(few.json.total, compact.total);
+  // The board's first page (declined=count) counts the elders who declined instead of naming them.
+  const first = await request('GET', '/api/due?limit=7&format=rows&declined=count', { cookie });
+  assert.equal(first.status, 200, first.text);
+  assert.deepEqual(first.json.rows, compact.rows.slice(0, 7));
+  assert.equal(first.json.total, compact.total);
+  assert.equal(first.json.declined, undefined);
+  assert.equal(first.json.declined_count, full.declined.length);
+  assert.ok(first.text.length < few.text.length, `${first.text.length} < ${few.text.length} bytes`);
 });
 
 test('the board classifies the file as it is now: an edit that changes the tier shows at once', async () => {

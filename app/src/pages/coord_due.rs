@@ -11,7 +11,8 @@ use crate::components::coord_text::{
 };
 use crate::components::print_rows::{use_printing, PrintCut};
 use crate::console_api::{
-    self, AssignRequest, ConsoleError, DeclinedElder, DueBoard, DueItem, ElderIndex, Person,
+    self, AssignRequest, ConsoleError, DeclinedElder, DueBoard, DueItem, DuePart, ElderIndex,
+    Person, DUE_LIMIT,
 };
 use crate::i18n::use_i18n;
 use crate::pages::coord_people::visitor_options;
@@ -22,28 +23,27 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use tanfang_domain::elder::Category;
 
-/// Most due items fetched at once (the server's cap).
-pub const DUE_LIMIT: u32 = 5000;
-
-/// The board's first answer: the first page ([`console_api::DUE_FIRST_PAGE`] items, which the
-/// HTML has usually fetched already: `crate::early`) when the page opens, so that the most
-/// urgent rows are drawn at once; the whole board after a reassignment (the redrawn board
-/// scrolls to the elder, who may be further down).
+/// The board's first answer: the first page ([`DuePart::First`], which the HTML has usually
+/// fetched already: `crate::early`) when the page opens, so that the most urgent rows are drawn
+/// at once; the whole board after a reassignment (the redrawn board scrolls to the elder, who
+/// may be further down).
 async fn load_first(whole: bool) -> Result<(Arc<DueBoard>, u32), ConsoleError> {
-    let limit = if whole {
-        DUE_LIMIT
+    let part = if whole {
+        DuePart::Whole
     } else {
-        console_api::DUE_FIRST_PAGE
+        DuePart::First
     };
-    Ok((Arc::new(console_api::due("", limit).await?), limit))
+    Ok((Arc::new(console_api::due("", part).await?), part.limit()))
 }
 
-/// Whether `board`, the answer to a request for `asked` items, already holds every item the
-/// server sends at most (nothing more to load).
+/// Whether `board`, the answer to a request for `asked` items, already holds everything the
+/// whole board has (nothing more to load): every item the server sends at most, and the names
+/// of the elders who declined.
 pub fn is_whole(board: &DueBoard, asked: u32) -> bool {
-    asked >= DUE_LIMIT
+    let every_item = asked >= DUE_LIMIT
         || (board.items.len() as u64) < u64::from(asked)
-        || board.items.len() as u64 >= board.total
+        || board.items.len() as u64 >= board.total;
+    every_item && !board.lacks_declined_names()
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -173,7 +173,7 @@ pub fn CoordDuePage() -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            let whole = console_api::due("", DUE_LIMIT).await.map(Arc::new);
+            let whole = console_api::due("", DuePart::Whole).await.map(Arc::new);
             // A reload meanwhile (a reassignment) has the newer board: this answer is older.
             if generation.get_value() == current {
                 rest.set(Some(whole));
@@ -309,6 +309,7 @@ fn Board(
             .position(|line| matches!(line, Ok(i) if data.items[*i].elder_id == elder))
     });
     let declined = data.declined.clone();
+    let declined_total = data.declined_total();
     let scroll = ScrollBox::new(painted);
     // After a reassignment, show the elder where the redrawn board now lists it.
     if let Some(line) = focus_line {
@@ -383,19 +384,21 @@ fn Board(
             }
             .into_any()
         }}
-        <DeclinedList declined=declined />
+        <DeclinedList declined=declined total=declined_total />
     }
 }
 
-/// The elders who declined visits, apart from the due rows: their count, and their names on
-/// request or in a printout. A scope of 20,000 has a thousand of them, which the board does not
-/// draw before it is asked to.
+/// The elders who declined visits, apart from the due rows: their count (`total`), and their
+/// names on request or in a printout. A scope of 20,000 has a thousand of them, which the board
+/// does not draw before it is asked to. The first page counts them without naming them: the
+/// button waits for the rest of the board, which brings the names.
 #[component]
-fn DeclinedList(declined: Vec<DeclinedElder>) -> impl IntoView {
+fn DeclinedList(declined: Vec<DeclinedElder>, total: u64) -> impl IntoView {
     let lang = use_i18n().lang.get_untracked();
     let open = RwSignal::new(false);
     let printing = use_printing();
-    let count = declined.len();
+    let count = total;
+    let names_in = total == declined.len() as u64;
     let names = move || {
         (open.get() || printing.get()).then(|| {
             view! {
@@ -412,7 +415,7 @@ fn DeclinedList(declined: Vec<DeclinedElder>) -> impl IntoView {
             <h3>
                 {console_text(lang, "due.declined")}" ("{count}") "
                 {(count > 0).then(|| view! {
-                    <button type="button" class="small-button no-print" data-testid="due-declined-toggle"
+                    <button type="button" class="small-button no-print" data-testid="due-declined-toggle" disabled=!names_in
                         aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|open| *open = !*open)>
                         {move || console_text(lang, if open.get() { "due.hide_declined" } else { "due.show_declined" })}
                     </button>
@@ -521,5 +524,34 @@ fn Reassign(
             <button type="button" class="small-button" data-testid="due-reassign" on:click=submit>{label}</button>
             <ConsoleErrorLine error=error testid="due-reassign-error" />
         </span>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn board(items: usize, total: u64, declined_count: Option<u64>) -> DueBoard {
+        let columns = serde_json::to_string(&console_api::DUE_COLUMNS).unwrap();
+        let row = r#"["e1","王秀英",null,null,"general","visit","any",1,"month",0,"2026-11-30",0,null,null]"#;
+        let rows = vec![row; items].join(",");
+        let count = declined_count.map_or(String::new(), |n| format!(r#","declined_count":{n}"#));
+        console_api::parse_due_board(&format!(
+            r#"{{"today":"2026-11-29","total":{total},"columns":{columns},"rows":[{rows}]{count}}}"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_board_is_whole_when_every_item_and_every_declined_name_is_in() {
+        // A first page of a larger board: the rest follows.
+        assert!(!is_whole(&board(2, 5, None), 2));
+        // Every item is in, nobody declined.
+        assert!(is_whole(&board(2, 2, None), 2));
+        assert!(is_whole(&board(1, 1, Some(0)), 2));
+        // Every item is in, but the first page only counted who declined: the rest brings the names.
+        assert!(!is_whole(&board(1, 1, Some(3)), 2));
+        // The server's cap was asked for: nothing more to ask.
+        assert!(is_whole(&board(2, 9000, None), DUE_LIMIT));
     }
 }
