@@ -50,16 +50,14 @@ pub fn console_error_view(errors: ArcRwSignal<Errors>) -> impl IntoView {
 
 /// Wraps one console page: checks the session, shows the log-in form or the page.
 ///
-/// The frame and the page are drawn at once, before `GET /api/me` has answered: on a busy
-/// machine that answer comes after the bundle has started, and the page's own requests (the due
-/// board's first page, started by the HTML) are answered as soon. Drawing the navigation and the
-/// page's frame while the answer is on its way leaves only the page's data to draw when it
-/// comes. Nothing is shown that the server has not allowed: every page's data comes from the
-/// server, which checks the session cookie itself. When the answer says nobody is logged in,
-/// or someone who is not a coordinator, the log-in form or the refusal replaces the page; the
-/// name and region in the header, and the links only an administrator has, wait for it.
-/// Pages that start from the user (the dashboard's home region, the invites' community) wait
-/// for it with [`use_console_user`] read in a closure.
+/// The navigation and the page are drawn at once, before `GET /api/me` has answered: on a busy
+/// machine or a slow line that answer comes after the bundle has started, and a page that
+/// waited for it would start its own requests only then. Nothing is shown that the server has
+/// not allowed: every page's data comes from the server, which checks the session cookie
+/// itself. When the answer says nobody is logged in, or someone who is not a coordinator, the
+/// log-in form or the refusal takes the page's place; the name and region in the header, and
+/// the link only an administrator has, wait for it. Pages that start from the user (the
+/// dashboard's home region, the invites' community) wait for it too ([`with_console_user`]).
 #[component]
 pub fn ConsoleShell(children: ChildrenFn) -> impl IntoView {
     let i18n = use_i18n();

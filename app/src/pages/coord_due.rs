@@ -27,12 +27,7 @@ use tanfang_domain::elder::Category;
 /// fetched already: `crate::early`) when the page opens, so that the most urgent rows are drawn
 /// at once; the whole board after a reassignment (the redrawn board scrolls to the elder, who
 /// may be further down).
-async fn load_first(whole: bool) -> Result<(Arc<DueBoard>, u32), ConsoleError> {
-    let part = if whole {
-        DuePart::Whole
-    } else {
-        DuePart::First
-    };
+async fn load_first(part: DuePart) -> Result<(Arc<DueBoard>, u32), ConsoleError> {
     Ok((Arc::new(console_api::due("", part).await?), part.limit()))
 }
 
@@ -153,8 +148,12 @@ pub fn CoordDuePage() -> impl IntoView {
     // then delays the first rows. The rest is a plain signal, not a resource, so that the
     // board's Transition does not wait for it.
     let board = LocalResource::new(move || {
-        let whole = reload.get() > 0;
-        async move { load_first(whole).await }
+        let part = if reload.get() > 0 {
+            DuePart::Whole
+        } else {
+            DuePart::First
+        };
+        async move { load_first(part).await }
     });
     let first_painted = RwSignal::new(false);
     let rest = RwSignal::new(None::<Result<Arc<DueBoard>, ConsoleError>>);
@@ -310,6 +309,7 @@ fn Board(
     });
     let declined = data.declined.clone();
     let declined_total = data.declined_total();
+    let declined_named = !data.lacks_declined_names();
     let scroll = ScrollBox::new(painted);
     // After a reassignment, show the elder where the redrawn board now lists it.
     if let Some(line) = focus_line {
@@ -384,21 +384,20 @@ fn Board(
             }
             .into_any()
         }}
-        <DeclinedList declined=declined total=declined_total />
+        <DeclinedList declined=declined total=declined_total named=declined_named />
     }
 }
 
 /// The elders who declined visits, apart from the due rows: their count (`total`), and their
 /// names on request or in a printout. A scope of 20,000 has a thousand of them, which the board
-/// does not draw before it is asked to. The first page counts them without naming them: the
-/// button waits for the rest of the board, which brings the names.
+/// does not draw before it is asked to. The first page counts them without naming them
+/// (`named` false): the button waits for the rest of the board, which brings the names.
 #[component]
-fn DeclinedList(declined: Vec<DeclinedElder>, total: u64) -> impl IntoView {
+fn DeclinedList(declined: Vec<DeclinedElder>, total: u64, named: bool) -> impl IntoView {
     let lang = use_i18n().lang.get_untracked();
     let open = RwSignal::new(false);
     let printing = use_printing();
     let count = total;
-    let names_in = total == declined.len() as u64;
     let names = move || {
         (open.get() || printing.get()).then(|| {
             view! {
@@ -415,7 +414,7 @@ fn DeclinedList(declined: Vec<DeclinedElder>, total: u64) -> impl IntoView {
             <h3>
                 {console_text(lang, "due.declined")}" ("{count}") "
                 {(count > 0).then(|| view! {
-                    <button type="button" class="small-button no-print" data-testid="due-declined-toggle" disabled=!names_in
+                    <button type="button" class="small-button no-print" data-testid="due-declined-toggle" disabled=!named
                         aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|open| *open = !*open)>
                         {move || console_text(lang, if open.get() { "due.hide_declined" } else { "due.show_declined" })}
                     </button>
