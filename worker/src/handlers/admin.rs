@@ -670,7 +670,8 @@ const DUE_PART_ROWS: i64 = 2000;
 
 /// The board's reads: the `limit` most urgent items (index `due_items_board`: a community's
 /// board reads them in index order and stops at the limit; a wider scope sorts its
-/// communities' items), the count of all items, the declined elders (index `elders_declined`), or only their count (`Declined::Count`).
+/// communities' items), the count of all items, the declined elders (index `elders_declined`)
+/// or only their count (`Declined::Count`).
 /// `compact`: SQLite writes the rows as the JSON arrays of `DUE_BOARD_COLUMNS`, in parts of
 /// [`DUE_PART_ROWS`], and the declined list as one JSON array, so the worker does no per-item
 /// work; else the rows are read as [`DueItemRow`] for the full answer.
