@@ -265,8 +265,9 @@ pub fn dataset(today: NaiveDate) -> Dataset {
                         101 + (i % 6) * 100
                     ),
                 },
-                lives_at_household_registration: mix % 7 != 0,
-                household_registration_region_code: (mix % 7 == 0)
+                lives_at_household_registration: !mix.is_multiple_of(7),
+                household_registration_region_code: mix
+                    .is_multiple_of(7)
                     .then(|| "120102001001".to_string()),
                 phone: Some(format!("022-2{:07}", 3_000_000 + n * 17)),
                 emergency_contacts: vec![
@@ -277,7 +278,7 @@ pub fn dataset(today: NaiveDate) -> Dataset {
                             SURNAMES[(mix % 16) as usize],
                             if sex == Sex::Female { "红" } else { "明" }
                         ),
-                        relation: if mix % 2 == 0 {
+                        relation: if mix.is_multiple_of(2) {
                             "儿子".into()
                         } else {
                             "女儿".into()
@@ -293,21 +294,21 @@ pub fn dataset(today: NaiveDate) -> Dataset {
                 ],
                 categories,
                 capability,
-                bedridden: capability == Capability::Unassessed && mix % 2 == 0,
+                bedridden: capability == Capability::Unassessed && mix.is_multiple_of(2),
                 mobility_impaired: capability == Capability::Unassessed && mix % 2 == 1,
-                dementia: mix % 23 == 0,
-                disability_grade: if mix % 11 == 0 {
+                dementia: mix.is_multiple_of(23),
+                disability_grade: if mix.is_multiple_of(11) {
                     Some(1 + (mix % 4) as u8)
                 } else {
                     None
                 },
-                disability_certificate_number: if mix % 11 == 0 {
+                disability_certificate_number: if mix.is_multiple_of(11) {
                     Some(format!("{}{}{}", id_number.as_str(), 4, 1 + mix % 4))
                 } else {
                     None
                 },
-                low_income: mix % 9 == 0,
-                consent: if n % 17 == 0 {
+                low_income: mix.is_multiple_of(9),
+                consent: if n.is_multiple_of(17) {
                     Consent::Declined
                 } else {
                     Consent::Accepted
