@@ -3,7 +3,7 @@
 // session itself. The answer fills in who is logged in, or puts the log-in form in the page's
 // place when nobody is.
 import { test, expect } from '@playwright/test';
-import { ConsolePage, account } from './fixtures/console';
+import { ConsolePage } from './fixtures/console';
 
 test.use({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
 
@@ -36,12 +36,7 @@ test('without a session the log-in form takes the page\'s place', async ({ page 
 });
 
 test('a volunteer\'s session gets the refusal in the page\'s place', async ({ page }) => {
-  const who = await account(page.request, 'volunteer5');
-  await page.setExtraHTTPHeaders({ 'cf-connecting-ip': `203.0.251.${process.pid % 250}` });
-  await page.goto('/coord/due');
-  await page.getByTestId('console-login-name').fill(who.login);
-  await page.getByTestId('console-login-password').fill(who.password);
-  await page.getByTestId('console-login-submit').click();
+  await new ConsolePage(page).submitLogin('volunteer5', '/coord/due');
   await expect(page.getByTestId('console-forbidden')).toBeVisible();
   // Opened again with the volunteer's session: the frame drawn first gives way to the refusal,
   // and the server refused the board's data.

@@ -6,7 +6,7 @@
 // Playwright attaches to every page it opens (network, runtime and log events for every request
 // and console line) and opens each page in a fresh browser context; a coordinator's browser has
 // neither. Here Chromium is started by hand and spoken to with five DevTools commands per load:
-// open a tab, attach, add the first-row observer (as console-bench.mjs: a MutationObserver
+// open a tab, attach, add the first-row observer (console-bench.mjs's: a MutationObserver
 // before the page's scripts, performance.now() from the navigation start), navigate, and read
 // the time back once the whole board is in. The loads alternate between two kinds of tab,
 // BENCH_LOADS (12) each after a cold one:
@@ -19,14 +19,13 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fillScope, median, seededLogin, serverApi } from './server.mjs';
+import { fillScope, firstSeenScript, median, seededLogin, serverApi } from './server.mjs';
 
 const base = (process.env.TANFANG_BASE_URL ?? 'http://127.0.0.1:8787').replace(/\/$/, '');
 const loads = Number(process.env.BENCH_LOADS ?? 12);
 const api = serverApi(base);
 const { cookie } = await seededLogin(api, 'coord2', { 'cf-connecting-ip': '203.0.113.85' });
-await fillScope(api, cookie, 20000, '120101002001');
-await api('/api/due?limit=1&format=rows', {}, cookie); // a bulk load's roll-over, outside the timing
+await fillScope(api, cookie);
 
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'tanfang-bare-'));
 const chromium = spawn('/usr/bin/chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
@@ -65,11 +64,8 @@ const { browserContextId: freshContext } = await send('Target.createBrowserConte
 for (const browserContextId of [undefined, freshContext]) {
   await send('Storage.setCookies', { cookies: [{ name, value, url: base }], browserContextId });
 }
-const observer = `window.__firstRow = null;
-new MutationObserver((_, observer) => {
-  if (document.querySelector('[data-testid="due-row"]')) { window.__firstRow = performance.now(); observer.disconnect(); }
-}).observe(document, { childList: true, subtree: true });`;
-const done = `JSON.stringify([window.__firstRow,
+const observer = firstSeenScript('[data-testid="due-row"]');
+const done = `JSON.stringify([window.__firstSeen,
   !!document.querySelector('[data-testid="due-count"][data-complete="true"]')])`;
 
 /** One load of the board in a new tab of `browserContextId` (undefined: the profile's own). */

@@ -384,20 +384,19 @@ fn Board(
             }
             .into_any()
         }}
-        <DeclinedList declined=declined total=declined_total named=declined_named />
+        <DeclinedList declined=declined count=declined_total named=declined_named />
     }
 }
 
-/// The elders who declined visits, apart from the due rows: their count (`total`), and their
+/// The elders who declined visits, apart from the due rows: their `count`, and their
 /// names on request or in a printout. A scope of 20,000 has a thousand of them, which the board
 /// does not draw before it is asked to. The first page counts them without naming them
 /// (`named` false): the button waits for the rest of the board, which brings the names.
 #[component]
-fn DeclinedList(declined: Vec<DeclinedElder>, total: u64, named: bool) -> impl IntoView {
+fn DeclinedList(declined: Vec<DeclinedElder>, count: u64, named: bool) -> impl IntoView {
     let lang = use_i18n().lang.get_untracked();
     let open = RwSignal::new(false);
     let printing = use_printing();
-    let count = total;
     let names = move || {
         (open.get() || printing.get()).then(|| {
             view! {
